@@ -1,0 +1,75 @@
+"""Parlons IA: the Flask application factory."""
+
+from pathlib import Path
+
+from flask import Flask, request
+
+from app import errors, i18n, pages, security
+from app.config import build_config
+from app.database import configure_sqlite
+from app.extensions import babel, compress, csrf, db, htmx, limiter, migrate
+from app.static_files import static_url
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    settings = build_config(config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=True)
+    app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    errors.register_error_handlers(app)
+    _register_hooks(app)
+    from app.cli import register_cli
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    compress.init_app(app)
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(i18n.bp)
+    import consultations; consultations.init_app(app)  # noqa: E702,I001
+    from chatbot import web as chatbot_web
+    chatbot_web.init_app(app)
+
+
+def _register_hooks(app: Flask) -> None:
+    @app.after_request
+    def _headers(response):
+        security.add_security_headers(response)
+        return security.cache_static(request, response)
+
+    @app.context_processor
+    def _layout_helpers():
+        from flask_babel import get_locale
+        locale = str(get_locale())
+        return {
+            "static_url": static_url,
+            "main_nav_items": _main_nav_items(app),
+            "current_locale": locale,
+            "other_locales": [code for code in app.config["LANGUAGES"] if code != locale],
+            "language_names": i18n.LANGUAGE_NAMES,
+            "simple_mode": i18n.is_simple_mode(),
+        }
+
+
+def _main_nav_items(app: Flask) -> list[dict]:
+    """Menu entries that blueprints add to app.extensions["parlons_ia.nav"] as (endpoint, label)."""
+    from flask import url_for
+    return [{"url": url_for(endpoint), "label": label}
+            for endpoint, label in app.extensions.get("parlons_ia.nav", [])]

@@ -1,0 +1,26 @@
+/* Small enhancements on top of htmx. Every page works without this file. */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    var focus = target && target.querySelector("[data-focus-on-arrival]:last-of-type");
+    if (focus) {
+      focus.removeAttribute("data-focus-on-arrival");
+      focus.focus();
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (event.detail.successful && form && form.hasAttribute("data-reset-on-success")) {
+      form.reset();
+    }
+  });
+  /* A refused question comes back as a full page (422): show it instead of appending it. */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 422) {
+      event.detail.shouldSwap = false;
+      event.detail.elt.removeAttribute("hx-post");
+      event.detail.elt.submit();
+    }
+  });
+})();

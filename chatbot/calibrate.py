@@ -1,0 +1,144 @@
+"""Calibrate fusion weights, the card threshold and the confidence gate on a dev set.
+
+`python -m chatbot calibrate [--dev corpus/eval/questions.json]` measures every dev question
+once, then per language:
+1. fusion weights (lexical vs dense, passage vs sentence embeddings, card propagation, card
+   lexical/dense mix) by grid search maximising MRR@10 of the passage ranking;
+2. the card threshold maximising correct top-3 sources, counting a card used on an
+   out-of-scope question as an error (threshold placed mid-way between observed scores);
+3. the gate weights (over dense, lexical, card evidence) and threshold: among thresholds
+   keeping >= 95 % of in-scope questions answered, the one declining most out-of-scope
+   questions, with the widest margin.
+Results are written to chatbot/calibration.json under the encoder's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .evaluate import EvalItem, load_questions
+from .gate import FEATURES, features
+from .text import contains_folded
+
+GRID = {
+    "w_lex": [round(float(x), 2) for x in np.linspace(0, 1, 11)],
+    "w_sent": [0.0, 0.25, 0.5, 0.75, 1.0],
+    "w_card": [0.0, 0.25, 0.5, 0.75, 1.0],
+    "card_alpha": [0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
+}
+MIN_ANSWERED = 0.95
+
+
+def _mrr(ranking: list[int], rel: set[int]) -> float:
+    for r, i in enumerate(ranking[:10], 1):
+        if i in rel:
+            return 1.0 / r
+    return 0.0
+
+
+def _midpoints(values: list[float]) -> list[float]:
+    v = sorted(set(values))
+    return [v[0] - 0.01] + [(a + b) / 2 for a, b in zip(v, v[1:])] + [v[-1] + 0.01]
+
+
+def calibrate_language(bot, items: list[EvalItem]) -> dict:
+    retriever = bot.retriever
+    passages = bot.corpus.passages
+    evs = [retriever.evidence(retriever.make_query(it.q, it.lang)) for it in items]
+    rel = [{i for i, p in enumerate(passages)
+            if any(contains_folded(p.text, e) for e in it.expect)} if it.expect else None
+           for it in items]
+    inscope = [k for k, it in enumerate(items) if it.expect]
+
+    # 1. fusion weights
+    best, best_key = None, None
+    for values in itertools.product(*GRID.values()):
+        params = dict(zip(GRID, values), card_min=1.0)
+        total = 0.0
+        for k in inscope:
+            retriever.fuse(evs[k], "fused", params)
+            total += _mrr(evs[k].ranking, rel[k])
+        # prefer fewer moving parts on ties: less card propagation, balanced mixes
+        key = (round(total, 6), -params["w_card"], -abs(params["w_lex"] - 0.5))
+        if best_key is None or key > best_key:
+            best, best_key = params, key
+    params = dict(best)
+    for ev in evs:
+        retriever.fuse(ev, "fused", params)
+
+    # 2. card threshold: a card answer is better than an extract when its quoted passages hold
+    # the expected text, worse when they do not, and an error on an out-of-scope question.
+    def top3_ok(k, use_card):
+        cid, _ = evs[k].best_card
+        order = evs[k].ranking
+        if use_card and cid is not None:
+            order = list(dict.fromkeys(retriever.card_passages.get(cid, []) + order))
+        return int(bool(set(order[:3]) & rel[k])) + int(bool(order[:1] and order[0] in rel[k]))
+
+    def card_right(k):
+        cid, _ = evs[k].best_card
+        return cid is not None and bool(set(retriever.card_passages.get(cid, [])) & rel[k])
+
+    card_scores = [evs[k].best_card[1] for k in range(len(items))]
+    best_t, best_key = 1.01, None
+    for t in _midpoints(card_scores + [1.0]):
+        used = [k for k in inscope if card_scores[k] >= t]
+        gain = sum(top3_ok(k, card_scores[k] >= t) for k in inscope)
+        gain += sum(0.5 if card_right(k) else -1.0 for k in used)
+        errors = sum(1 for k, it in enumerate(items) if not it.expect and card_scores[k] >= t)
+        key = (gain - 3 * errors, t)
+        if best_key is None or key > best_key:
+            best_t, best_key = t, key
+    params["card_min"] = float(best_t)
+
+    # 3. gate (questions answered by a card skip the gate)
+    feats = [features(retriever, ev) for ev in evs]
+    x = np.array([[f[name] for name in FEATURES] for f in feats])
+    y = np.array([bool(it.expect) for it in items])
+    carded = np.array(card_scores) >= params["card_min"]
+    weights_grid = [w for w in itertools.product(np.linspace(0, 1, 11), repeat=3)
+                    if abs(sum(w) - 1) < 1e-9]
+    best_gate, best_key = None, None
+    for w in weights_grid:
+        s = x @ np.array(w)
+        for t in _midpoints(list(s)):
+            answered = (s >= t) | carded
+            ans_rate = answered[y].mean() if y.any() else 1.0
+            dec_rate = (~answered[~y]).mean() if (~y).any() else 1.0
+            margin = float(np.min(np.abs(s - t)))
+            key = (ans_rate >= MIN_ANSWERED, dec_rate + ans_rate, margin)
+            if best_key is None or key > best_key:
+                best_gate, best_key = {"weights": [round(float(v), 2) for v in w],
+                                       "threshold": float(t)}, key
+    params["gate"] = best_gate
+    return params
+
+
+def calibrate(bot, dev_file: str | Path) -> dict:
+    items = load_questions(dev_file)
+    result = {}
+    for lang in ("fr", "en"):
+        subset = [it for it in items if it.lang == lang]
+        if subset:
+            result[lang] = calibrate_language(bot, subset)
+    raw = Path(dev_file).read_bytes()
+    result["_dev"] = {"file": Path(dev_file).name, "sha256": hashlib.sha256(raw).hexdigest()[:16],
+                      "questions": len(items), "date": dt.date.today().isoformat()}
+    return result
+
+
+def write_calibration(path: Path, encoder_name: str, values: dict) -> None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    data.setdefault("encoders", {})[encoder_name] = values
+    data["about"] = "Written by `python -m chatbot calibrate`; see chatbot/calibrate.py."
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                    encoding="utf-8")

@@ -1,0 +1,50 @@
+"""Confidence gate: answer or decline, from calibrated evidence.
+
+Features (all on comparable 0..1-ish scales, none is the fused ranking score):
+- ``dense``: best cosine between the question and a passage (passage or sentence embedding),
+- ``lexical``: idf-weighted share of the question's terms present in one of the top passages,
+- ``card``: best card-question match score.
+The gate answers when ``w · features >= threshold``; weights and threshold per language come
+from `python -m chatbot calibrate` (see calibrate.py), defaults below are only a fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .retrieval import Evidence, Retriever
+
+FEATURES = ("dense", "lexical", "card")
+DEFAULT_GATE = {"weights": [0.5, 0.2, 0.3], "threshold": 0.45}
+
+
+@dataclass
+class GateDecision:
+    confident: bool
+    score: float
+    features: dict[str, float]
+
+
+def features(retriever: Retriever, ev: Evidence) -> dict[str, float]:
+    p = retriever.p(ev.query.lang)
+    dense = (1 - p["w_sent"]) * ev.dense + p["w_sent"] * ev.sent
+    top = ev.ranking[:3]
+    _, card = ev.best_card
+    return {
+        "dense": float(dense.max()) if len(dense) else 0.0,
+        "lexical": retriever.lexical_coverage(ev, top),
+        "card": float(card),
+    }
+
+
+def score(feats: dict[str, float], gate: dict) -> float:
+    return float(np.dot(gate["weights"], [feats[k] for k in FEATURES]))
+
+
+def decide(retriever: Retriever, ev: Evidence, gate: dict | None = None) -> GateDecision:
+    gate = gate or DEFAULT_GATE
+    feats = features(retriever, ev)
+    s = score(feats, gate)
+    return GateDecision(s >= gate["threshold"], s, feats)

@@ -1,0 +1,156 @@
+"""Lexical + dense passage search, score fusion and card matching for one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .index import Index
+from .text import analyze
+
+# Fusion and card-matching parameters; the calibrated values (chatbot/calibration.json,
+# written by `python -m chatbot calibrate`) override these neutral defaults.
+DEFAULT_PARAMS = {
+    "fr": {"w_lex": 0.5, "w_card": 0.3, "w_sent": 0.5, "card_alpha": 0.7, "card_min": 0.75},
+    "en": {"w_lex": 0.2, "w_card": 0.3, "w_sent": 0.5, "card_alpha": 0.8, "card_min": 0.75},
+}
+TOP_K = 10
+
+
+@dataclass
+class Query:
+    text: str
+    lang: str
+    tokens: list[str]
+    vector: np.ndarray
+
+
+@dataclass
+class Evidence:
+    """Every score computed for one query (all arrays are over index.corpus.passages)."""
+
+    query: Query
+    lex: np.ndarray  # BM25, raw
+    dense: np.ndarray  # cosine of the passage embedding
+    sent: np.ndarray  # best cosine of one sentence of the passage
+    card_dense: dict[str, float]
+    card_lex: dict[str, float]
+    card_score: dict[str, float] = field(default_factory=dict)
+    fused: np.ndarray | None = None
+    ranking: list[int] = field(default_factory=list)
+
+    @property
+    def best_card(self) -> tuple[str | None, float]:
+        if not self.card_score:
+            return None, 0.0
+        cid = max(self.card_score, key=self.card_score.get)
+        return cid, self.card_score[cid]
+
+
+def _norm_max(x: np.ndarray) -> np.ndarray:
+    m = float(x.max()) if len(x) else 0.0
+    return x / m if m > 0 else np.zeros_like(x)
+
+
+class Retriever:
+    def __init__(self, index: Index, params: dict | None = None):
+        self.index = index
+        self.params = {lang: dict(v) for lang, v in DEFAULT_PARAMS.items()}
+        for lang, values in (params or {}).items():
+            self.params.setdefault(lang, {}).update(values)
+        corpus = index.corpus
+        pos = {p.id: i for i, p in enumerate(corpus.passages)}
+        # passages quoted by each card (the card's evidence in the documents)
+        self.card_passages: dict[str, list[int]] = {}
+        for card in corpus.cards:
+            found: list[int] = []
+            for src in card.sources:
+                for p in corpus.passages_for_quote(src.doc, src.quote):
+                    if pos[p.id] not in found:
+                        found.append(pos[p.id])
+            self.card_passages[card.id] = found
+        self.q_tokens = [analyze(q.text, q.lang) for q in index.card_questions]
+        self.q_self = np.array([self._bm25_cards(t)[i] if t else 0.0
+                                for i, t in enumerate(self.q_tokens)], dtype=np.float32)
+        self.sent_owner = np.array([s.passage for s in index.sentences], dtype=np.int64)
+        lang_of = {d.id: d.language for d in corpus.documents}
+        self.p_tokens = [set(analyze(f"{p.heading}\n{p.text}", lang_of[p.doc_id]))
+                         for p in corpus.passages]
+
+    def p(self, lang: str) -> dict:
+        return self.params.get(lang) or self.params["fr"]
+
+    def _bm25_cards(self, tokens: list[str]) -> np.ndarray:
+        n = len(self.index.card_questions)
+        if not n or not tokens:
+            return np.zeros(n, dtype=np.float32)
+        return np.asarray(self.index.bm25_cards.get_scores(tokens), dtype=np.float32)[:n]
+
+    def make_query(self, text: str, lang: str) -> Query:
+        vec = self.index.encoder.encode([text])[0]
+        return Query(text, lang, analyze(text, lang), vec)
+
+    def evidence(self, query: Query) -> Evidence:
+        idx = self.index
+        n = len(idx.corpus.passages)
+        lex = (np.asarray(idx.bm25_passages.get_scores(query.tokens), dtype=np.float32)[:n]
+               if query.tokens and n else np.zeros(n, dtype=np.float32))
+        dense = idx.dense_passages.scores(query.vector)
+        sent = np.full(n, -1.0, dtype=np.float32)
+        if len(idx.sentences):
+            s_scores = idx.sentence_vecs @ query.vector
+            np.maximum.at(sent, self.sent_owner, s_scores.astype(np.float32))
+        sent = np.where(sent < -0.5, dense, sent)
+        # card questions: dense cosine in any language, BM25 relative to the question's own score
+        card_dense: dict[str, float] = {}
+        card_lex: dict[str, float] = {}
+        if idx.card_questions:
+            qd = idx.dense_cards.scores(query.vector)
+            ql = self._bm25_cards(query.tokens)
+            ratio = np.where(self.q_self > 0, ql / np.maximum(self.q_self, 1e-6), 0.0)
+            ratio = np.minimum(ratio, 1.0)
+            for i, cq in enumerate(idx.card_questions):
+                card_dense[cq.card_id] = max(card_dense.get(cq.card_id, -1.0), float(qd[i]))
+                card_lex[cq.card_id] = max(card_lex.get(cq.card_id, 0.0), float(ratio[i]))
+        ev = Evidence(query, lex, dense, sent, card_dense, card_lex)
+        self.fuse(ev)
+        return ev
+
+    def card_scores(self, ev: Evidence, lang: str) -> dict[str, float]:
+        a = self.p(lang)["card_alpha"]
+        return {c: a * ev.card_dense[c] + (1 - a) * ev.card_lex[c] for c in ev.card_dense}
+
+    def fuse(self, ev: Evidence, mode: str = "fused", params: dict | None = None) -> None:
+        """Score-normalised weighted fusion; `mode` bm25 or dense gives one signal alone."""
+        p = params or self.p(ev.query.lang)
+        ev.card_score = self.card_scores(ev, ev.query.lang) if params is None else {
+            c: p["card_alpha"] * ev.card_dense[c] + (1 - p["card_alpha"]) * ev.card_lex[c]
+            for c in ev.card_dense}
+        dense = (1 - p["w_sent"]) * ev.dense + p["w_sent"] * ev.sent
+        if mode == "bm25":
+            fused = ev.lex.copy()
+        elif mode == "dense":
+            fused = dense.copy()
+        else:
+            card_prop = np.zeros_like(dense)
+            for cid, score in ev.card_score.items():
+                for i in self.card_passages.get(cid, ()):
+                    card_prop[i] = max(card_prop[i], score)
+            fused = (p["w_lex"] * _norm_max(ev.lex) + (1 - p["w_lex"]) * dense
+                     + p["w_card"] * card_prop)
+        ev.fused = fused
+        ev.ranking = [int(i) for i in np.argsort(-fused, kind="stable")[:TOP_K]]
+
+    def lexical_coverage(self, ev: Evidence, passages: list[int]) -> float:
+        """idf-weighted share of the query's terms found in the best of `passages` (0..1)."""
+        toks = set(ev.query.tokens)
+        if not toks or not passages:
+            return 0.0
+        weights = {t: self.index.idf(t) for t in toks}
+        total = sum(weights.values()) or 1.0
+        best = 0.0
+        for i in passages:
+            ptoks = self.p_tokens[i]
+            best = max(best, sum(w for t, w in weights.items() if t in ptoks) / total)
+        return best

@@ -1,0 +1,109 @@
+"""Headless Chromium (Debian's package) against the app served on loopback, with axe-core.
+
+Skips with a reason when Chromium or axe-core is missing; REQUIRE_BROWSER=1 (set by .ci/run)
+turns that skip into a failure.
+"""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Keeps Chromium off the network: it may only resolve the local server.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _require(condition: bool, reason: str):
+    if condition:
+        return
+    if REQUIRE_BROWSER:
+        pytest.fail(f"{reason} (REQUIRE_BROWSER=1)")
+    pytest.skip(f"{reason}; install it to run browser tests (see README, 'make test')")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    _require(AXE.exists(), "axe-core is not installed (npm install)")
+    return AXE.read_text()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory, chatbot_cache_dir):
+    folder = tmp_path_factory.mktemp("live")
+    application = create_app({
+        "SECRET_KEY": "browser-tests",
+        "INSTANCE_PATH": str(folder / "instance"),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}",
+        "RATELIMIT_ENABLED": False,
+        "CHATBOT_CACHE_DIR": chatbot_cache_dir,
+    })
+    with application.app_context():
+        db.create_all()
+        loader = application.extensions.get("parlons_ia.load_demo")
+        if loader:
+            loader()
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require(shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(),
+             f"Chromium not found at {CHROMIUM} (apt-get install chromium chromium-driver)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _require(False, "playwright is not installed")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-CA")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def axe_violations(page, axe_source: str) -> list[dict]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "targets": [node["target"] for node in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
