@@ -55,3 +55,8 @@ lint: install-test
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
+
+## make bench: speed, weight and scale next to same-run baselines (needs wrk and chromium)
+bench: install-test translations
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python tools/bench.py $(SECTIONS)

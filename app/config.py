@@ -63,6 +63,9 @@ def build_config(overrides: dict | None = None) -> dict:
         "DEBUG": False,
         "TESTING": False,
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
+        # The participant's random identifier lives in the session: kept a year, as the privacy
+        # notice says, or until the person deletes everything they gave.
+        "PERMANENT_SESSION_LIFETIME": 365 * 24 * 3600,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
@@ -73,9 +76,11 @@ def build_config(overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "COMPRESS_MIMETYPES": [
             "text/html", "text/css", "text/plain", "text/csv", "text/markdown",
-            "application/javascript", "application/json", "image/svg+xml",
+            "application/javascript", "text/javascript", "application/json", "image/svg+xml",
         ],
         "COMPRESS_ALGORITHM": ["gzip"],
+        # Static files are sent as streams: without this, Flask-Compress leaves them unzipped.
+        "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
         "COMPRESS_MIN_SIZE": 500,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),

@@ -32,3 +32,9 @@ def accessibility():
 @bp.get("/confidentialite")
 def privacy():
     return render_template("pages/privacy.html")
+
+
+@bp.get("/sante")
+def health():
+    """Liveness check for load balancers and monitoring: no database, no template."""
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}

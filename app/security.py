@@ -34,6 +34,7 @@ def add_security_headers(response):
 def cache_static(request, response):
     """Fingerprinted static URLs (?v=<content hash>) never change: cache them for a year."""
     if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+        response.cache_control.no_cache = None  # Flask's send_file default would revalidate
         response.cache_control.public = True
         response.cache_control.max_age = ONE_YEAR
         response.cache_control.immutable = True

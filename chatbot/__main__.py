@@ -68,6 +68,13 @@ def cmd_calibrate(args) -> int:
     dev = args.dev or (Path(args.corpus) if args.corpus else default_corpus_dir()) \
         / "eval" / "questions.json"
     t0 = time.perf_counter()
+    if args.folds:
+        from .calibrate import cross_validate
+        from .evaluate import format_table
+
+        print(f"{args.folds}-fold cross-validation (calibrated without the fold evaluated):")
+        print(format_table(cross_validate(bot, dev, args.folds)))
+        return 0
     values = calibrate(bot, dev)
     out = Path(args.output) if args.output else CALIBRATION_FILE
     write_calibration(out, bot.index.encoder.name, values)
@@ -108,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("calibrate", help="calibrate fusion and gate on a dev set")
     p.add_argument("--dev", help="dev questions (default: <corpus>/eval/questions.json)")
     p.add_argument("--output", help="calibration file (default: chatbot/calibration.json)")
+    p.add_argument("--folds", type=int, default=0,
+                   help="only report a k-fold cross-validated table (writes nothing)")
     p = sub.add_parser("ask", help="ask one question")
     p.add_argument("question")
     p.add_argument("--lang", default="fr", choices=["fr", "en"])

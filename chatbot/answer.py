@@ -70,6 +70,7 @@ class Reply:
     confidence: float = 0.0
 
 
+_QUESTION_END = re.compile(r"\?\s*[»\"”)]?\s*$")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_MARK = re.compile(r"(\*\*|__|\*|`|<[^>]+>)")
 
@@ -119,6 +120,10 @@ def extractive_reply(index: Index, ev: Evidence, lang: str, simple: bool,
             stoks = set(analyze(s.text, lang_p))
             lex = sum(w for t, w in weights.items() if t in stoks) / total
             score = cos + 0.5 * lex - 0.05 * rank
+            if _QUESTION_END.search(s.text):  # a question quoted in the source answers nothing
+                score -= 0.3
+            if simple:
+                score -= 0.005 * len(s.text.split())
             candidates.append((score, si, s.text))
     if not candidates:
         for pi in top[:1]:
@@ -158,6 +163,20 @@ def suggestions_for(index: Index, ev: Evidence | None, lang: str, n: int = 3,
         ids.sort(key=lambda c: -ev.card_score.get(c, -1.0))
     ids = [c for c in ids if c not in (exclude or set())]
     return [by_card[c] for c in ids[:n]]
+
+
+def starter_questions(index: Index, lang: str, n: int = 4) -> list[str]:
+    """One question per document, from the card with the most question variants about it."""
+    corpus = index.corpus
+    best: dict[str, Card] = {}
+    for card in corpus.cards:
+        doc = card.sources[0].doc if card.sources else ""
+        qs = card.questions.get(lang) or []
+        if qs and (doc not in best or len(qs) > len(best[doc].questions.get(lang, []))):
+            best[doc] = card
+    order = [d.id for d in corpus.documents if d.id in best]
+    order += [d for d in best if d not in order]
+    return [best[d].questions[lang][0] for d in order][:n]
 
 
 def decline_reply(index: Index, ev: Evidence, lang: str, confidence: float) -> Reply:

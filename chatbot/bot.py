@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from pathlib import Path
 
-from .answer import (Reply, card_reply, decline_reply, extractive_reply, message,
-                     suggestions_for)
-from .corpus import Corpus, Document
+from .answer import Reply, card_reply, decline_reply, extractive_reply, message, starter_questions
+from .corpus import Document
 from .encoders import Encoder, get_encoder
 from .gate import DEFAULT_GATE, decide
 from .index import REPO_ROOT, Index
 from .privacy import find_personal_data
 from .retrieval import Evidence, Retriever
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 300
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
@@ -54,7 +56,12 @@ class Chatbot:
         enc = get_encoder(encoder)
         corpus_dir = Path(corpus_dir) if corpus_dir else default_corpus_dir()
         index = Index.open(corpus_dir, enc, Path(cache_dir) if cache_dir else None)
-        bot = cls(index, calibration if calibration is not None else load_calibration(enc.name))
+        if calibration is None:
+            calibration = load_calibration(enc.name)
+            if not calibration:
+                log.warning("no calibration for encoder %s: run `python -m chatbot calibrate`"
+                            " (using fallback thresholds)", enc.name)
+        bot = cls(index, calibration)
         if warm:  # the first encoder call initialises the model: pay it now, not on `ask`
             enc.encode(["ok"])
         bot.load_seconds = time.perf_counter() - t0
@@ -75,7 +82,7 @@ class Chatbot:
         return info
 
     def starter_questions(self, lang: str = "fr", n: int = 4) -> list[str]:
-        return suggestions_for(self.index, None, lang, n)
+        return starter_questions(self.index, lang, n)
 
     def gate_params(self, lang: str) -> dict:
         return (self.calibration.get(lang) or {}).get("gate") or DEFAULT_GATE
@@ -113,13 +120,13 @@ class Chatbot:
         ev = retriever.evidence(retriever.make_query(question, lang))
         if mode != "fused":
             retriever.fuse(ev, mode)
+        decision = decide(retriever, ev, self.gate_params(lang))
+        if not decision.confident or not ev.ranking:
+            return decline_reply(self.index, ev, lang, decision.score), ev
         card_id, card_score = ev.best_card
         if (mode == "fused" and card_id is not None
                 and card_score >= retriever.p(lang)["card_min"]):
             card = self.corpus.card_by_id[card_id]
             return card_reply(self.index, card, retriever.card_passages.get(card_id, []), ev,
-                              lang, simple, card_score), ev
-        decision = decide(retriever, ev, self.gate_params(lang))
-        if not decision.confident or not ev.ranking:
-            return decline_reply(self.index, ev, lang, decision.score), ev
+                              lang, simple, decision.score), ev
         return extractive_reply(self.index, ev, lang, simple, decision.score), ev

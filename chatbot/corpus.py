@@ -129,7 +129,7 @@ def _cut_long(text: str) -> list[str]:
     if not cuts or max(len(s.split()) for s in _segments(text, cuts)) > MAX_WORDS:
         cuts = sorted(set(cuts) | {m.start() for m in re.finditer(r"\s+", text)})
     starts, count = [0], 0
-    for a, b in zip([0] + cuts, cuts + [len(text)]):
+    for a, b in zip([0] + cuts, cuts + [len(text)], strict=False):
         count += len(text[a:b].split())
         if count >= TARGET_WORDS and b < len(text):
             starts.append(b)
@@ -141,7 +141,7 @@ def _cut_long(text: str) -> list[str]:
 
 def _segments(text: str, cuts: list[int]) -> list[str]:
     bounds = [0, *cuts, len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def split_passages(doc_id: str, body: str) -> list[Passage]:
@@ -259,7 +259,7 @@ class Corpus:
         for norm in (normalize_space, lambda s: normalize_space(fold(s))):
             q = norm(quote)
             texts = [norm(p.text) for p in doc.passages]
-            inside = [p for p, t in zip(doc.passages, texts) if q in t]
+            inside = [p for p, t in zip(doc.passages, texts, strict=False) if q in t]
             inside = inside or [p for p in doc.passages if q in norm(p.heading)]  # a heading
             if inside:
                 return inside[:1]
@@ -271,5 +271,6 @@ class Corpus:
             at = joined.find(q)
             if at >= 0:
                 end = at + len(q)
-                return [p for p, (a, b) in zip(doc.passages, spans) if a < end and b > at]
+                pairs = zip(doc.passages, spans, strict=True)
+                return [p for p, (a, b) in pairs if a < end and b > at]
         return []

@@ -39,6 +39,7 @@ def _normalise(vectors) -> np.ndarray:
 class USEEncoder(Encoder):
     name = "usem3"
     dim = 512
+    BATCH = 32
 
     def __init__(self, threads: int | None = None):
         self.threads = threads or int(os.environ.get("CHATBOT_ENCODER_THREADS", "2"))
@@ -56,7 +57,16 @@ class USEEncoder(Encoder):
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(self._load().encode(list(texts)))
+        model = self._load()
+        if len(texts) <= self.BATCH:
+            return _normalise(model.encode(list(texts)))
+        # batches of similar lengths: padding to the longest text of a batch is the cost
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), self.BATCH):
+            chunk = order[start:start + self.BATCH]
+            out[chunk] = _normalise(model.encode([texts[i] for i in chunk]))
+        return out
 
 
 class SentenceTransformerEncoder(Encoder):
@@ -81,7 +91,8 @@ class SentenceTransformerEncoder(Encoder):
                 from sentence_transformers import SentenceTransformer
 
                 self._model = SentenceTransformer(self._path(), device="cpu")
-                get_dim = getattr(self._model, "get_sentence_embedding_dimension", None)
+                get_dim = (getattr(self._model, "get_embedding_dimension", None)
+                           or getattr(self._model, "get_sentence_embedding_dimension", None))
                 self.dim = int(get_dim()) if get_dim else 0
         return self._model
 

@@ -27,9 +27,9 @@ from .text import analyze, split_sentences
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 REPO_ROOT = Path(__file__).resolve().parent.parent
-MIN_SENTENCE_WORDS = 4
+MIN_SENTENCE_WORDS = 6
 
 
 def default_cache_dir() -> Path:

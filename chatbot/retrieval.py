@@ -12,8 +12,10 @@ from .text import analyze
 # Fusion and card-matching parameters; the calibrated values (chatbot/calibration.json,
 # written by `python -m chatbot calibrate`) override these neutral defaults.
 DEFAULT_PARAMS = {
-    "fr": {"w_lex": 0.5, "w_card": 0.3, "w_sent": 0.5, "card_alpha": 0.7, "card_min": 0.75},
-    "en": {"w_lex": 0.2, "w_card": 0.3, "w_sent": 0.5, "card_alpha": 0.8, "card_min": 0.75},
+    "fr": {"w_lex": 0.5, "w_card": 0.5, "w_sent": 0.5, "card_alpha": 0.7, "card_floor": 0.4,
+           "card_min": 0.75},
+    "en": {"w_lex": 0.2, "w_card": 0.5, "w_sent": 0.5, "card_alpha": 0.8, "card_floor": 0.4,
+           "card_min": 0.75},
 }
 TOP_K = 10
 
@@ -36,6 +38,8 @@ class Evidence:
     sent: np.ndarray  # best cosine of one sentence of the passage
     card_dense: dict[str, float]
     card_lex: dict[str, float]
+    card_dense_arr: np.ndarray
+    card_lex_arr: np.ndarray
     card_score: dict[str, float] = field(default_factory=dict)
     fused: np.ndarray | None = None
     ranking: list[int] = field(default_factory=list)
@@ -74,6 +78,13 @@ class Retriever:
         self.q_self = np.array([self._bm25_cards(t)[i] if t else 0.0
                                 for i, t in enumerate(self.q_tokens)], dtype=np.float32)
         self.sent_owner = np.array([s.passage for s in index.sentences], dtype=np.int64)
+        self.card_ids = list(dict.fromkeys(q.card_id for q in index.card_questions))
+        pos_card = {c: i for i, c in enumerate(self.card_ids)}
+        # card x passage matrix: 1 where the card quotes the passage
+        self.card_matrix = np.zeros((len(self.card_ids), len(corpus.passages)), np.float32)
+        for c, cid in enumerate(self.card_ids):
+            self.card_matrix[c, self.card_passages.get(cid, [])] = 1.0
+        self.q_card = np.array([pos_card[q.card_id] for q in index.card_questions], dtype=np.int64)
         lang_of = {d.id: d.language for d in corpus.documents}
         self.p_tokens = [set(analyze(f"{p.heading}\n{p.text}", lang_of[p.doc_id]))
                          for p in corpus.passages]
@@ -110,35 +121,42 @@ class Retriever:
             ql = self._bm25_cards(query.tokens)
             ratio = np.where(self.q_self > 0, ql / np.maximum(self.q_self, 1e-6), 0.0)
             ratio = np.minimum(ratio, 1.0)
-            for i, cq in enumerate(idx.card_questions):
-                card_dense[cq.card_id] = max(card_dense.get(cq.card_id, -1.0), float(qd[i]))
-                card_lex[cq.card_id] = max(card_lex.get(cq.card_id, 0.0), float(ratio[i]))
-        ev = Evidence(query, lex, dense, sent, card_dense, card_lex)
+            best_d = np.full(len(self.card_ids), -1.0, dtype=np.float32)
+            best_l = np.zeros(len(self.card_ids), dtype=np.float32)
+            np.maximum.at(best_d, self.q_card, qd)
+            np.maximum.at(best_l, self.q_card, ratio.astype(np.float32))
+            card_dense = dict(zip(self.card_ids, best_d.tolist(), strict=True))
+            card_lex = dict(zip(self.card_ids, best_l.tolist(), strict=True))
+        else:
+            best_d = best_l = np.zeros(0, dtype=np.float32)
+        ev = Evidence(query, lex, dense, sent, card_dense, card_lex, best_d, best_l)
         self.fuse(ev)
         return ev
 
-    def card_scores(self, ev: Evidence, lang: str) -> dict[str, float]:
-        a = self.p(lang)["card_alpha"]
-        return {c: a * ev.card_dense[c] + (1 - a) * ev.card_lex[c] for c in ev.card_dense}
+    def card_scores(self, ev: Evidence, p: dict) -> np.ndarray:
+        """Card match scores (aligned with self.card_ids): dense and lexical evidence mixed."""
+        a = p["card_alpha"]
+        return a * ev.card_dense_arr + (1 - a) * ev.card_lex_arr
 
     def fuse(self, ev: Evidence, mode: str = "fused", params: dict | None = None) -> None:
-        """Score-normalised weighted fusion; `mode` bm25 or dense gives one signal alone."""
+        """Score-normalised weighted fusion; `mode` bm25 or dense gives one signal alone.
+
+        fused = w_lex * BM25/max(BM25) + (1 - w_lex) * dense
+                + w_card * max over cards quoting the passage of (card score - floor)+
+        """
         p = params or self.p(ev.query.lang)
-        ev.card_score = self.card_scores(ev, ev.query.lang) if params is None else {
-            c: p["card_alpha"] * ev.card_dense[c] + (1 - p["card_alpha"]) * ev.card_lex[c]
-            for c in ev.card_dense}
+        scores = self.card_scores(ev, p)
+        ev.card_score = dict(zip(self.card_ids, scores.tolist(), strict=True))
         dense = (1 - p["w_sent"]) * ev.dense + p["w_sent"] * ev.sent
         if mode == "bm25":
             fused = ev.lex.copy()
         elif mode == "dense":
             fused = dense.copy()
         else:
-            card_prop = np.zeros_like(dense)
-            for cid, score in ev.card_score.items():
-                for i in self.card_passages.get(cid, ()):
-                    card_prop[i] = max(card_prop[i], score)
-            fused = (p["w_lex"] * _norm_max(ev.lex) + (1 - p["w_lex"]) * dense
-                     + p["w_card"] * card_prop)
+            fused = p["w_lex"] * _norm_max(ev.lex) + (1 - p["w_lex"]) * dense
+            if len(scores) and p["w_card"]:
+                lift = np.maximum(scores - p["card_floor"], 0.0) / (1 - p["card_floor"])
+                fused = fused + p["w_card"] * (self.card_matrix * lift[:, None]).max(axis=0)
         ev.fused = fused
         ev.ranking = [int(i) for i in np.argsort(-fused, kind="stable")[:TOP_K]]
 

@@ -186,7 +186,7 @@ FINDINGS = [  # heard, action, status, reason, idea indexes, scenario indexes
        "Pre-filling is welcome, as long as you can see which data were used."),
      t("Un essai aura lieu sur un seul formulaire, avec la liste des données utilisées.",
        "A trial will run on one form only, with the list of the data used."),
-     "planned", None, [1], [1]),
+     "planned", None, [], [1]),
     (t("Certaines personnes voudraient que l'IA décide seule des demandes simples.",
        "Some people would like AI to decide simple requests on its own."),
      t("Ce ne sera pas fait.", "This will not be done."),
@@ -299,8 +299,9 @@ def load_closed_consultation(people: list[Participant]) -> Consultation:
     _prompts(phases["interview"])
     db.session.add(consultation)
     ideas = _ideas(phases["imagine"], people, CLOSED_IDEAS)
+    behind = ([ideas[0], ideas[2]], [ideas[1]], [ideas[1]])  # the ideas each scenario tests
     scenarios = [Scenario(phase=phases["prototype"], order=order, title=title, case=case,
-                          ideas=ideas[order:order + 1])
+                          ideas=behind[order])
                  for order, (title, case) in enumerate(SCENARIOS)]
     reactions = [Reaction(scenario=scenarios[0], participant=people[0], acceptability=4,
                           usefulness=5, accept_if="si je peux parler à quelqu'un le lundi."),

@@ -23,9 +23,10 @@ def _skip_or_fail(reason: str, required: bool):
 
 
 @pytest.fixture(scope="session")
-def chatbot_cache_dir(tmp_path_factory):
-    """One chatbot index for the whole test session: building it is the slow part."""
-    return str(tmp_path_factory.mktemp("chatbot-index"))
+def chatbot_cache_dir(request):
+    """One chatbot index shared by the tests: building it is the slow part. The cache is keyed
+    by corpus content and encoder, so a changed corpus is rebuilt, never served stale."""
+    return str(request.config.cache.mkdir("chatbot-index"))
 
 
 def _test_config(tmp_path, database_url: str, cache_dir: str) -> dict:

@@ -274,3 +274,36 @@ def test_sentence_transformers_backend(tiny_corpus, tmp_path):
     assert reply.card_id == "bus" or "autobus" in bot.corpus.passages[ev.ranking[0]].text
     assert (cache / bot.index.key / "meta.json").is_file()
     shutil.rmtree(cache)
+
+
+def test_every_card_question_finds_its_card(bot):
+    for card in bot.corpus.cards:
+        for lang in ("fr", "en"):
+            for question in card.questions[lang]:
+                reply = bot.ask(question, lang=lang)
+                assert reply.card_id == card.id, (card.id, lang, question, reply.card_id)
+
+
+def test_calibration_round_trip(tiny_corpus, tmp_path):
+    from chatbot.bot import load_calibration
+    from chatbot.calibrate import calibrate, write_calibration
+
+    bot = Chatbot.load(tiny_corpus, HashEncoder(), tmp_path / "cache", warm=False)
+    dev = tmp_path / "dev.json"
+    dev.write_text(json.dumps([
+        {"q": "autobus de nuit", "lang": "fr", "expect": ["trajets de nuit"]},
+        {"q": "bibliothèques et livres", "lang": "fr", "expect": ["prêtent des livres"]},
+        {"q": "recette de gâteau", "lang": "fr", "expect": None},
+    ], ensure_ascii=False), encoding="utf-8")
+    small = {"w_lex": [0.0, 0.5, 1.0], "w_sent": [0.5], "w_card": [0.0, 0.5],
+             "card_alpha": [0.7], "card_floor": [0.3]}
+    values = calibrate(bot, dev, small)
+    fr = values["fr"]
+    assert set(fr) >= {"w_lex", "w_card", "card_min", "gate"} and "en" not in values
+    assert len(fr["gate"]["weights"]) == 3 and isinstance(fr["gate"]["threshold"], float)
+    out = tmp_path / "calibration.json"
+    write_calibration(out, "test-hash", values)
+    assert load_calibration("test-hash", out)["fr"] == fr
+    tuned = Chatbot(bot.index, load_calibration("test-hash", out))
+    assert tuned.ask("autobus de nuit").answered
+    assert not tuned.ask("recette de gâteau").answered

@@ -37,8 +37,13 @@ def test_catalogue_has_every_string_of_the_code(tmp_path):
     assert missing == [], "run `flask translate update` and translate the new strings"
 
 
+def _as_key(value):
+    """Plural entries carry tuples (or lists) of strings; make them comparable."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def test_compiled_catalogue_matches_the_source():
     with MO.open("rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
-    source = {m.id: m.string for m in load_po() if m.id and m.string}
+        compiled = {_as_key(m.id): _as_key(m.string) for m in read_mo(handle) if m.id}
+    source = {_as_key(m.id): _as_key(m.string) for m in load_po() if m.id and m.string}
     assert compiled == source, "run `flask translate compile`"

@@ -7,6 +7,7 @@ turns that skip into a failure.
 import os
 import shutil
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -66,13 +67,84 @@ def live_app(tmp_path_factory, chatbot_cache_dir):
     return application
 
 
-@pytest.fixture(scope="session")
-def live_server(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+def _serve(application):
+    server = make_server("127.0.0.1", 0, application, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = _serve(live_app)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def open_live_app(tmp_path_factory, chatbot_cache_dir):
+    """A second live app whose demo consultation has every phase open at once, so that the
+    interview, ideas, scenarios and results forms can all be used (the demo keeps some closed)."""
+    folder = tmp_path_factory.mktemp("live-open")
+    application = create_app({
+        "SECRET_KEY": "browser-tests-open",
+        "INSTANCE_PATH": str(folder / "instance"),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'open.sqlite3'}",
+        "RATELIMIT_ENABLED": False,
+        "CHATBOT_CACHE_DIR": chatbot_cache_dir,
+    })
+    with application.app_context():
+        db.create_all()
+        loader = application.extensions.get("parlons_ia.load_demo")
+        if not loader:
+            pytest.skip("no demo data yet (app.extensions['parlons_ia.load_demo'])")
+        loader()
+        from consultations.models import Consultation, utcnow
+        now = utcnow()
+        for consultation in db.session.execute(db.select(Consultation)).scalars():
+            if consultation.status != "published":
+                continue
+            for phase in consultation.phases:
+                phase.starts_at, phase.ends_at = now - timedelta(days=1), now + timedelta(days=30)
+                phase.closed_early_at = None
+        db.session.commit()
+    return application
+
+
+@pytest.fixture(scope="session")
+def open_live_server(open_live_app):
+    server = _serve(open_live_app)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+FACILITATOR_EMAIL = "admin-navigateur@example.org"
+FACILITATOR_PASSWORD = "tests-navigateur-2025"
+
+
+@pytest.fixture(scope="session")
+def facilitator(live_app):
+    """An admin account in the live app: (email, password). Skips while the workspace is absent."""
+    try:
+        from consultations.workspace.auth import create_facilitator
+    except ImportError as error:
+        pytest.skip(f"the facilitator workspace is not there yet ({error})")
+    if "workspace.login" not in live_app.view_functions:
+        pytest.skip("the facilitator workspace is not registered yet (no workspace.login route)")
+    with live_app.app_context():
+        from consultations.workspace.models import Facilitator
+        exists = db.session.execute(
+            db.select(Facilitator).filter_by(email=FACILITATOR_EMAIL)).scalar_one_or_none()
+        if exists is None:
+            create_facilitator(FACILITATOR_EMAIL, FACILITATOR_PASSWORD, "admin")
+    return FACILITATOR_EMAIL, FACILITATOR_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def site_map(live_app):
+    """Every HTML page of the live app, discovered from url_map and the demo data."""
+    from tests.browser.helpers import discover_pages
+    return discover_pages(live_app)
 
 
 @pytest.fixture(scope="session")
@@ -101,7 +173,8 @@ def axe_violations(page, axe_source: str) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source)
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})", WCAG_TAGS)
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"],
          "targets": [node["target"] for node in v["nodes"]][:5]}

@@ -19,8 +19,12 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (event.detail.xhr.status === 422) {
       event.detail.shouldSwap = false;
-      event.detail.elt.removeAttribute("hx-post");
-      event.detail.elt.submit();
+      var source = event.detail.requestConfig ? event.detail.requestConfig.elt : event.detail.elt;
+      var form = source && source.closest ? source.closest("form") : null;
+      if (form) {
+        form.removeAttribute("hx-post");
+        HTMLFormElement.prototype.submit.call(form);
+      }
     }
   });
 })();
