@@ -4,8 +4,8 @@ from pathlib import Path
 
 from flask import Flask, request
 
-from app import errors, i18n, pages, security
-from app.config import build_config
+from app import errors, honeypot, i18n, pages, security
+from app.config import build_config, refuse_debug_in_production
 from app.database import configure_sqlite
 from app.extensions import babel, compress, csrf, db, htmx, limiter, migrate
 from app.static_files import static_url
@@ -15,6 +15,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def create_app(config: dict | None = None) -> Flask:
     settings = build_config(config)
+    refuse_debug_in_production(settings)
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=True)
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -23,8 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     errors.register_error_handlers(app)
     _register_hooks(app)
+    honeypot.init_app(app)
     from app.cli import register_cli
     register_cli(app)
+    from app.backup import register_backup_cli
+    register_backup_cli(app)
     return app
 
 

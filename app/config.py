@@ -94,3 +94,14 @@ def build_config(overrides: dict | None = None) -> dict:
     if overrides:
         config.update(overrides)
     return config
+
+
+def refuse_debug_in_production(config: dict) -> None:
+    """Debug mode (and the Werkzeug interactive debugger that `flask run` turns on with
+    FLASK_DEBUG) runs code sent from a browser: only for tests or with ALLOW_DEBUG=1 set on a
+    developer's machine. `make run` does not set it."""
+    wanted = bool(config.get("DEBUG")) or _env_bool("FLASK_DEBUG", False)
+    if wanted and not (config.get("TESTING") or _env_bool("ALLOW_DEBUG", False)):
+        raise RuntimeError(
+            "Debug mode is refused outside tests: unset FLASK_DEBUG/DEBUG, or set ALLOW_DEBUG=1 "
+            "on a development machine only.")

@@ -93,8 +93,26 @@ def calibrate_language(bot, items: list[EvalItem], grid: dict | None = None) -> 
             if best_key is None or key > best_key:
                 best_gate, best_key = {"weights": [round(float(v), 2) for v in w],
                                        "threshold": round(float(t), 4)}, key
+    answered = x @ np.array(best_gate["weights"]) >= best_gate["threshold"]
+    # 2b. passage rule: answer on passage evidence alone (topics no card covers) above every
+    # out-of-scope question's passage evidence, mid-way to the next in-scope one.
+    rescue, best_key = None, (0, 0.0)
+    for a in np.linspace(0, 1, 11):
+        ps = a * x[:, 0] + (1 - a) * x[:, 1]
+        ceiling = float(ps[~y].max()) if (~y).any() else float(ps.min())
+        above = sorted(float(v) for v in ps[y & ~answered] if v > ceiling)
+        if above:
+            key = (len(above), above[0] - ceiling)
+            if key > best_key:
+                rescue = {"dense_weight": round(float(a), 2),
+                          "threshold": round((ceiling + above[0]) / 2, 4)}
+                best_key = key
+    if rescue:
+        best_gate["passage"] = rescue
+        ps = rescue["dense_weight"] * x[:, 0] + (1 - rescue["dense_weight"]) * x[:, 1]
+        answered |= ps >= rescue["threshold"]
     params["gate"] = best_gate
-    answered = list(x @ np.array(best_gate["weights"]) >= best_gate["threshold"])
+    answered = list(answered)
 
     # 3. card threshold: among answered questions, a card answer is better than an extract when
     # its quoted passages hold the expected text, worse when they do not.

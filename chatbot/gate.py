@@ -47,4 +47,9 @@ def decide(retriever: Retriever, ev: Evidence, gate: dict | None = None) -> Gate
     gate = gate or DEFAULT_GATE
     feats = features(retriever, ev)
     s = score(feats, gate)
-    return GateDecision(s >= gate["threshold"], s, feats)
+    confident = s >= gate["threshold"]
+    rescue = gate.get("passage")
+    if not confident and rescue:  # strong passage evidence alone, for topics without a card
+        a = rescue["dense_weight"]
+        confident = a * feats["dense"] + (1 - a) * feats["lexical"] >= rescue["threshold"]
+    return GateDecision(confident, s, feats)

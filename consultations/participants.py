@@ -48,6 +48,9 @@ def participant_for_contribution(consent_given: bool, pseudonym: str = "") -> Pa
 
 
 def forget_participant(participant: Participant) -> None:
-    """Delete the participant, their profile and every contribution (cascades)."""
+    """Delete the participant, their profile and every contribution (cascades), and what the
+    workspace copied from those contributions (theme quotes, reports, reviews)."""
+    from consultations.workspace.forget import forget_participant_traces
+    forget_participant_traces(participant.id)
     db.session.delete(participant)
     session.pop(SESSION_KEY, None)

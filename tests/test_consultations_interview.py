@@ -76,3 +76,25 @@ def test_personal_data_in_an_answer_is_flagged(app, client, prompts):
                                       "consent": "yes"})
     assert response.status_code == 422
     assert "un numéro de téléphone" in response.get_data(as_text=True)
+
+
+def test_with_htmx_answers_are_saved_as_you_go(app, client, prompts):
+    free, choice, scale = prompts
+    html = client.get(URL).get_data(as_text=True)
+    assert 'hx-trigger="change delay:700ms"' in html and 'id="enregistrement-auto"' in html
+    autosave = URL + "?enregistrement=auto"
+    response = client.post(autosave, data={f"answer-{free}": "Un outil"},
+                           headers={"HX-Request": "true"})
+    assert "Pas encore enregistré" in response.get_data(as_text=True), "consent comes first"
+    with app.app_context():
+        assert count(Answer) == 0
+    response = client.post(autosave, data={f"answer-{free}": "Un outil", "consent": "yes"},
+                           headers={"HX-Request": "true"})
+    status = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Enregistré automatiquement" in status
+    assert "<html" not in status
+    client.post(autosave, data={f"answer-{free}": "Un outil", f"answer-{scale}": "5"},
+                headers={"HX-Request": "true"})
+    with app.app_context():
+        assert {a.prompt_id: a.value for a in db.session.execute(db.select(Answer)).scalars()} \
+            == {free: "Un outil", scale: "5"}

@@ -116,8 +116,12 @@ def answer_interview(slug: str):
         redirect_to = url_for("consultations.interview", slug=slug, question=number + 1)
     else:
         redirect_to = here
+    # With htmx, the page saves as the person goes (on each change) and only a status line
+    # comes back; without it, the form is saved when sent.
+    autosave = request.args.get("enregistrement") == "auto"
     return answer_form(
         state, success=_("Vos réponses sont enregistrées. Vous pouvez les modifier tant que "
                          "l’étape est ouverte."),
-        redirect_to=redirect_to, page="consultations/interview.html", fragment=None,
+        redirect_to=redirect_to, page="consultations/interview.html",
+        fragment="consultations/_autosave.html" if autosave else None,
         context=interview_context(consultation, phase, state))

@@ -23,6 +23,7 @@ from consultations.validation import (
 )
 from consultations.views import bp
 from consultations.views.common import answer_form, participant_context
+from consultations.workspace.forget import forget_contribution_traces
 
 # What each kind of contribution is, in the URL, and which action editing it counts as.
 KINDS = {
@@ -99,6 +100,7 @@ def edit_contribution(kind: str, contribution_id: int):
 @bp.post("/mes-contributions/<kind>/<int:contribution_id>/retirer")
 def withdraw_contribution(kind: str, contribution_id: int):
     found, _action, _phase = my_contribution_or_404(kind, contribution_id)
+    forget_contribution_traces(found)
     db.session.delete(found)
     db.session.commit()
     flash(_("Votre contribution est retirée."), "success")
