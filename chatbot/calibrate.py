@@ -6,7 +6,8 @@ once, then per language:
    lexical/dense mix) by grid search maximising MRR@10 of the passage ranking;
 2. the gate weights (over dense, lexical, card evidence) and threshold: among thresholds
    keeping >= 95 % of in-scope questions answered, the one declining most out-of-scope
-   questions, with the widest margin;
+   questions, with the widest margin; plus a passage-only rule (dense + lexical) placed
+   above every out-of-scope question, when it answers in-scope questions the first rule missed;
 3. the card threshold, among answered questions: a card whose quoted passages hold the
    expected text counts for, a wrong card against (thresholds mid-way between observed scores).
 Results are written to chatbot/calibration.json under the encoder's name.

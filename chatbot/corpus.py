@@ -30,6 +30,7 @@ class Passage:
     index: int
     heading: str
     text: str  # exact text of the document body (one or more paragraphs)
+    page: int = 1  # the part of the document page that shows it (long documents are split)
 
     @property
     def words(self) -> int:
@@ -37,7 +38,8 @@ class Passage:
 
     @property
     def url(self) -> str:
-        return f"/chat/sources/{self.doc_id}#{self.id}"
+        part = f"?partie={self.page}" if self.page > 1 else ""
+        return f"/chat/sources/{self.doc_id}{part}#{self.id}"
 
 
 @dataclass
@@ -56,6 +58,13 @@ class Document:
     @property
     def page_url(self) -> str:
         return f"/chat/sources/{self.id}"
+
+    @property
+    def page_count(self) -> int:
+        return max((p.page for p in self.passages), default=1)
+
+    def passages_on_page(self, page: int) -> list[Passage]:
+        return [p for p in self.passages if p.page == page]
 
 
 @dataclass
@@ -144,6 +153,23 @@ def _segments(text: str, cuts: list[int]) -> list[str]:
     return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
+PAGE_CHARS = 12_000  # keeps a document page well under the 15 KB repeat-visit budget
+
+
+def assign_pages(passages: list[Passage]) -> None:
+    """Number the parts of a long document for its web page: a part ends at a heading once it
+    holds PAGE_CHARS characters, or mid-section when one section alone is longer."""
+    page, size, heading = 1, 0, None
+    for passage in passages:
+        new_section = passage.heading != heading
+        if size and (size + len(passage.text) > PAGE_CHARS) and (new_section or
+                                                                 size >= PAGE_CHARS):
+            page, size = page + 1, 0
+        passage.page = page
+        size += len(passage.text)
+        heading = passage.heading
+
+
 def split_passages(doc_id: str, body: str) -> list[Passage]:
     """Passages of ~MIN..MAX words: short paragraphs under one heading are merged, long ones cut."""
     groups: list[tuple[str, list[str]]] = []
@@ -196,6 +222,7 @@ def load_document(path: Path) -> Document:
         body=body,
     )
     doc.passages = split_passages(doc_id, body)
+    assign_pages(doc.passages)
     return doc
 
 

@@ -4,8 +4,10 @@ Features (all on comparable 0..1-ish scales, none is the fused ranking score):
 - ``dense``: best cosine between the question and a passage (passage or sentence embedding),
 - ``lexical``: idf-weighted share of the question's terms present in one of the top passages,
 - ``card``: best card-question match score.
-The gate answers when ``w · features >= threshold``; weights and threshold per language come
-from `python -m chatbot calibrate` (see calibrate.py), defaults below are only a fallback.
+The gate answers when ``w · features >= threshold``, or, for topics no card covers, when the
+passage evidence alone (``a·dense + (1-a)·lexical``) is above every out-of-scope question of
+the dev set. Weights and thresholds per language come from `python -m chatbot calibrate`
+(see calibrate.py); the defaults below are only a fallback for an uncalibrated encoder.
 """
 
 from __future__ import annotations

@@ -82,7 +82,8 @@ def answer_question(question: str, lang: str, simple: bool):
     reply = get_chatbot().ask(question, lang=lang, simple=simple)
     entry = ChatQuestion(
         lang=lang,
-        text=None if reply.refusal in ("personal_data", "empty") else question.strip()[:300],
+        text=None if reply.refusal in ("personal_data", "empty")
+        else question.replace("\x00", "").strip()[:300],
         answered=reply.answered, refusal=reply.refusal, card_id=reply.card_id,
     )
     db.session.add(entry)
@@ -194,6 +195,15 @@ def api_chat():
     return jsonify(reply_as_json(reply))
 
 
+OPENAPI = Path(__file__).with_name("openapi.json")
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    """The OpenAPI 3 description of the JSON API (chatbot/openapi.json)."""
+    return current_app.response_class(OPENAPI.read_bytes(), mimetype="application/json")
+
+
 @bp.get("/chat/sources")
 def sources():
     return render_template("chatbot/sources.html", documents=get_chatbot().documents)
@@ -202,9 +212,13 @@ def sources():
 @bp.get("/chat/sources/<doc_id>")
 def document(doc_id: str):
     doc = get_chatbot().document(doc_id)
-    if doc is None:
+    page = request.args.get("partie", 1, type=int)
+    if doc is None or not 1 <= page <= doc.page_count:
         abort(404)
-    return render_template("chatbot/document.html", document=doc)
+    parts = [(number, doc.passages_on_page(number)[0].heading)
+             for number in range(1, doc.page_count + 1)]
+    return render_template("chatbot/document.html", document=doc, page=page, parts=parts,
+                           passages=doc.passages_on_page(page))
 
 
 # Published facts about the encoders this project knows; a deployment's own model shows its name.
@@ -281,3 +295,18 @@ def init_app(app) -> None:
     app.extensions["parlons_ia.model_card"] = model_card
     nav = app.extensions.setdefault("parlons_ia.nav", [])
     nav.append(("chatbot.chat", _l("Poser une question")))
+    if app.config.get("CHATBOT_PRELOAD"):
+        preload(app)
+
+
+def preload(app) -> None:
+    """Load the chatbot now (CHATBOT_PRELOAD=1) rather than on the first question.
+
+    Under `gunicorn --preload` this runs once in the master: the forked workers share the index
+    and the encoder's weights copy-on-write instead of each loading its own. The index is only
+    read; build it beforehand with `flask chatbot reindex` (a missing index is built here).
+    """
+    started = time.perf_counter()
+    with app.app_context():
+        get_chatbot()
+    app.logger.info("Chatbot preloaded in %.1f s", time.perf_counter() - started)

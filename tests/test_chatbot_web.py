@@ -150,6 +150,22 @@ def test_source_links_point_to_a_passage_on_the_document_page(client):
     assert f'id="{anchor}"' in client.get(path).get_data(as_text=True)
 
 
+def test_long_documents_are_split_into_parts_that_hold_every_passage(client):
+    from chatbot.web import get_chatbot
+    with client.application.app_context():
+        bot = get_chatbot()
+    long_docs = [doc for doc in bot.documents if doc.page_count > 1]
+    assert long_docs, "the colloquium synthesis is long enough to be split"
+    for doc in long_docs:
+        first = client.get(f"/chat/sources/{doc.id}").get_data(as_text=True)
+        assert "Parties du document" in first
+        for passage in doc.passages:
+            path, anchor = passage.url.split("#")
+            assert f'id="{anchor}"' in client.get(path).get_data(as_text=True), passage.url
+        assert client.get(f"/chat/sources/{doc.id}?partie={doc.page_count + 1}").status_code \
+            == 404
+
+
 def test_purge_removes_only_questions_past_retention(app):
     with app.app_context():
         db.session.add_all([

@@ -157,17 +157,38 @@ wrk.headers["Content-Type"] = "application/json"
 """
 
 
+def idea_post_script(base: str, slug: str) -> str:
+    """A wrk script posting the idea form as one participant would (session cookie, CSRF)."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+    import urllib.request
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/consultations/{slug}/imaginer").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    body = urllib.parse.urlencode({"csrf_token": token, "consent": "yes", "text": (
+        "les démarches en ligne expliquent chaque décision dans des mots simples")})
+    return (f'wrk.method = "POST"\nwrk.body = "{body}"\n'
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            f'wrk.headers["Cookie"] = "{cookie}"\n'
+            f'wrk.headers["Referer"] = "{base}/consultations/{slug}/imaginer"\n')
+
+
 def start_gunicorn(instance: Path, port: int) -> subprocess.Popen:
     env = dict(os.environ, INSTANCE_PATH=str(instance), RATELIMIT_ENABLED="0",
                FLASK_APP="app:create_app")
     flask = str(Path(sys.executable).parent / "flask")
-    subprocess.run([flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run([flask, "demo", "load"], env=env, cwd=ROOT, check=True, capture_output=True)
+    for command in (["db", "upgrade"], ["demo", "load"], ["chatbot", "reindex", "--if-needed"]):
+        subprocess.run([flask, *command], env=env, cwd=ROOT, check=True, capture_output=True)
+    # As deployed (deploy/parlons-ia.service.example): the master loads the chatbot once and
+    # the workers share it; no worker builds or loads the index inside a request.
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
          f"127.0.0.1:{port}", "--preload", "--log-level", "warning", "app:create_app()"],
-        env=env, cwd=ROOT)
-    for _ in range(100):
+        env=dict(env, CHATBOT_PRELOAD="1"), cwd=ROOT)
+    for _ in range(300):  # the master loads the chatbot before it binds
         try:
             import urllib.request
             urllib.request.urlopen(f"http://127.0.0.1:{port}/sante", timeout=1)
@@ -179,7 +200,7 @@ def start_gunicorn(instance: Path, port: int) -> subprocess.Popen:
 
 
 def run_wrk(url: str, seconds: int, script: str | None = None) -> dict:
-    command = ["wrk", "-t2", "-c50", f"-d{seconds}s", "--latency", url]
+    command = ["wrk", "-t2", "-c50", f"-d{seconds}s", "--timeout", "10s", "--latency", url]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write((script or "") + """
 done = function(summary, latency, requests)
@@ -206,15 +227,13 @@ def bench_web(rows: list, data: dict) -> None:
     process = start_gunicorn(instance, port)
     base = f"http://127.0.0.1:{port}"
     try:
-        import urllib.request
-        with urllib.request.urlopen(f"{base}/consultations") as response:
-            listing = response.read().decode()
-        import re
-        slug = re.search(r'href="/consultations/([a-z0-9-]+)"', listing).group(1)
+        from consultations.demo import OPEN_SLUG as slug  # the demo's open consultation
         targets = {
             "trivial route /sante (baseline)": (f"{base}/sante", None),
             "consultation page": (f"{base}/consultations/{slug}", None),
-            "idea list": (f"{base}/consultations/{slug}/idees", None),
+            "idea list": (f"{base}/consultations/{slug}/imaginer", None),
+            "idea form post (POST → 303, one row written)": (
+                f"{base}/consultations/{slug}/imaginer", idea_post_script(base, slug)),
             "chat answer (POST /api/chat)": (f"{base}/api/chat", WRK_POST_CHAT),
         }
         run_wrk(f"{base}/api/chat", 2, WRK_POST_CHAT)  # loads the chatbot in both workers
@@ -236,7 +255,11 @@ def bench_web(rows: list, data: dict) -> None:
                      ", ".join(f"{rss_mb(int(pid)):.0f} MB" for pid in workers), ""))
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
         shutil.rmtree(instance, ignore_errors=True)
 
 

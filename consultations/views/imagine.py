@@ -3,6 +3,7 @@
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.database import bounded_int
 from app.extensions import db
 from consultations.models import Comment, Idea, Support
 from consultations.participants import current_participant, participant_for_contribution
@@ -42,6 +43,17 @@ def ideas_page(phase, sort: str, page: int):
     return db.paginate(query, page=page, per_page=IDEAS_PER_PAGE, error_out=False)
 
 
+def idea_counts(ideas) -> dict[int, tuple[int, int]]:
+    """{idea id: (supports, comments)} for a page of ideas, in two queries (not two per idea)."""
+    ids = [idea.id for idea in ideas]
+    found = {}
+    for model in (Support, Comment):
+        found[model] = dict(db.session.execute(
+            db.select(model.idea_id, db.func.count(model.id)).where(model.idea_id.in_(ids))
+            .group_by(model.idea_id)).all())
+    return {i: (found[Support].get(i, 0), found[Comment].get(i, 0)) for i in ids}
+
+
 def supported_by(participant, idea) -> bool:
     if participant is None:
         return False
@@ -72,9 +84,11 @@ def read_idea_form(form, state: FormState, consultation, needs_consent: bool):
 def imagine_context(consultation, phase, state=None):
     sort = request.args.get("tri", "soutiens")
     sort = sort if sort in SORTS else "soutiens"
-    page = request.args.get("page", 1, type=int)
-    return {"consultation": consultation, "phase": phase, "ideas": ideas_page(phase, sort, page),
-            "sort": sort, "state": state or FormState(), "fresh_state": FormState()}
+    page = bounded_int(request.args, "page", 1)
+    ideas = ideas_page(phase, sort, page)
+    return {"consultation": consultation, "phase": phase, "ideas": ideas,
+            "counts": idea_counts(ideas.items), "sort": sort, "state": state or FormState(),
+            "fresh_state": FormState()}
 
 
 @bp.get("/consultations/<slug>/imaginer")

@@ -53,8 +53,10 @@ def read_answers(form, phase, state: FormState) -> dict:
     sent = [prompt for prompt in phase.prompts if field_name(prompt) in form]
     given = {prompt: read_answer(form, prompt, state) for prompt in sent}
     given = {prompt: value for prompt, value in given.items() if value}
-    if sent and not given and not state.errors:
-        state.errors[field_name(sent[0])] = _("Répondez à au moins une question avant d’envoyer.")
+    if not given and not state.errors and phase.prompts:
+        # Nothing answered (or no answer field sent at all): nothing to save.
+        first = sent[0] if sent else phase.prompts[0]
+        state.errors[field_name(first)] = _("Répondez à au moins une question avant d’envoyer.")
     return given
 
 
@@ -108,7 +110,7 @@ def answer_interview(slug: str):
     if not state.errors:
         screen_personal_data(request.form, state, *[
             value for prompt, value in given.items() if prompt.kind == "free_text"])
-    if state.ok:
+    if state.ok and given:
         save_answers(given, participant_for_contribution(consent))
         state.saved = True
     number = screen_number(phase)

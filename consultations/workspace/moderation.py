@@ -4,6 +4,7 @@ participants' reports; the audit log."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.database import bounded_int
 from app.extensions import db, limiter
 from app.i18n import safe_next
 from consultations.models import utcnow
@@ -117,7 +118,7 @@ def report_contribution(kind: str, contribution_id: int):
 @bp.get("/animation/journal")
 @require_role(*ADMINS)
 def audit_log():
-    page = request.args.get("page", 1, type=int)
+    page = bounded_int(request.args, "page", 1)
     entries = db.paginate(db.select(AuditEntry).order_by(AuditEntry.id.desc()), page=page,
                           per_page=100, error_out=False)
     return render_template("workspace/audit.html", entries=entries)

@@ -58,30 +58,40 @@ def words(text: str) -> list[str]:
             if fold(word) not in STOPWORDS]
 
 
-def distinctive_terms(group: list[str], everything: list[str], limit: int = 3,
-                      counts: bool = False):
+def word_sets(texts: list[str]) -> list[set[str]]:
+    return [set(words(text)) for text in texts]
+
+
+def ranked_terms(in_group: Counter, group_size: int, frequency: Counter, total: int,
+                 limit: int, counts: bool = False):
     """Words frequent in the group and rare elsewhere (TF-IDF-like)."""
-    document_frequency = Counter()
-    for text in everything:
-        document_frequency.update(set(words(text)))
-    in_group = Counter()
-    for text in group:
-        in_group.update(set(words(text)))
-    total = max(len(everything), 1)
-    scored = sorted(((n * math.log(1 + total / document_frequency[w]), w, n)
-                     for w, n in in_group.items() if n >= min(2, len(group))), reverse=True)
+    total = max(total, 1)
+    scored = sorted(((n * math.log(1 + total / frequency[w]), w, n)
+                     for w, n in in_group.items() if n >= min(2, group_size)), reverse=True)
     if counts:
         return [(w, n) for _score, w, n in scored[:limit]]
     return [w for _score, w, _n in scored[:limit]]
 
 
+def distinctive_terms(group: list[str], everything: list[str], limit: int = 3,
+                      counts: bool = False):
+    """Words frequent in the group and rare elsewhere (TF-IDF-like)."""
+    frequency = Counter(word for found in word_sets(everything) for word in found)
+    in_group = Counter(word for found in word_sets(group) for word in found)
+    return ranked_terms(in_group, len(group), frequency, len(everything), limit, counts)
+
+
 def encode_in_batches(texts: list[str], on_progress) -> np.ndarray:
+    """One vector per text; each distinct text is encoded once (short answers repeat)."""
     model = encoder()
+    distinct = list(dict.fromkeys(texts))
+    position = {text: i for i, text in enumerate(distinct)}
     parts = []
-    for start in range(0, len(texts), BATCH):
-        parts.append(model.encode(texts[start:start + BATCH]))
-        on_progress(min(start + BATCH, len(texts)))
-    return np.vstack(parts).astype(np.float32)
+    for start in range(0, len(distinct), BATCH):
+        parts.append(model.encode(distinct[start:start + BATCH]))
+        on_progress(round(len(texts) * min(start + BATCH, len(distinct)) / len(distinct)))
+    vectors = np.vstack(parts).astype(np.float32)
+    return vectors[[position[text] for text in texts]]
 
 
 def theme_count(n: int) -> int:
@@ -117,11 +127,17 @@ def suggest(phase: Phase, job: ThemeJob) -> int:
     for old in db.session.execute(db.select(Theme).filter_by(
             phase_id=phase.id, status="suggested")).scalars():
         db.session.delete(old)
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels.tolist()):
+        groups.setdefault(label, []).append(i)
+    found = word_sets(texts)  # once for all themes: naming each theme reads every text
+    frequency = Counter(word for words_of_text in found for word in words_of_text)
     made = 0
-    for label in sorted(set(labels.tolist())):
-        members = [i for i in range(len(items)) if labels[i] == label]
-        group = [texts[i] for i in members]
-        name = " · ".join(distinctive_terms(group, texts)) or group[0][:60]
+    for label in sorted(groups):
+        members = groups[label]
+        in_group = Counter(word for i in members for word in found[i])
+        name = (" · ".join(ranked_terms(in_group, len(members), frequency, len(texts), 3))
+                or texts[members[0]][:60])
         theme = Theme(phase_id=phase.id, label=name[:120], status="suggested")
         for i in sorted(members, key=lambda i: -float(similarity[i])):
             kind, contribution_id, text = items[i]

@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.database import bounded_int
 from app.extensions import db
 from consultations.models import Phase
 from consultations.workspace import bp
@@ -73,7 +74,7 @@ def theme_decision(theme_id: int):
 @require_role(*MANAGERS)
 def merge_theme(theme_id: int):
     theme = theme_or_404(theme_id)
-    target = db.session.get(Theme, request.form.get("into", type=int) or 0)
+    target = db.session.get(Theme, bounded_int(request.form, "into", 0) or 0)
     if target is None or target.id == theme.id or target.phase_id != theme.phase_id:
         abort(400)
     present = {(m.kind, m.contribution_id) for m in target.members}

@@ -90,13 +90,13 @@ def discover_pages(app) -> SiteMap:
             if rule.endpoint in ("consultations.edit_contribution", "consultations.profile"):
                 continue  # needs one's own contribution: tests/browser/test_accessibility.py
             group = _group_of(rule.endpoint, rule.rule)
-            # Facilitator pages look the same for every consultation: one is enough.
-            scope = consultations[:1] if group == "workspace" else consultations
-            for values in _argument_sets(rule, models, scope, doc_ids, db):
+            for values in _argument_sets(rule, models, consultations, doc_ids, db):
                 if values is None:
                     site.unresolved.append(rule.rule)
                     break
                 site.add(group, _build(rule, values))
+                if group == "workspace":
+                    break  # facilitator pages look the same for every consultation
     return site
 
 
@@ -109,6 +109,7 @@ def _document_ids(app) -> list[str]:
 
 
 def _argument_sets(rule, models, consultations, doc_ids, db):
+    """Argument values for each consultation the rule can be built for; None if for none."""
     args = sorted(rule.arguments)
     if not args:
         yield {}

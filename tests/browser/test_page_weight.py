@@ -16,9 +16,6 @@ REPEAT_VISIT_BUDGET = 15 * 1024
 
 
 KNOWN_OVER_BUDGET = {
-    # A 100 KB source document shown whole (17.6 KB gzipped HTML alone): to be split by
-    # section or paginated. Remove from here once it fits; the test then guards it.
-    "/chat/sources/obvia-colloque-2025",
 }
 
 
