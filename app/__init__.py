@@ -6,7 +6,7 @@ from flask import Flask, request
 
 from app import errors, honeypot, i18n, pages, security
 from app.config import build_config, refuse_debug_in_production
-from app.database import DatabaseIdConverter, configure_sqlite
+from app.database import BoundedIntConverter, configure_sqlite
 from app.extensions import babel, compress, csrf, db, htmx, limiter, migrate
 from app.static_files import static_url
 
@@ -22,7 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-    app.url_map.converters["int"] = DatabaseIdConverter
+    app.url_map.converters["int"] = BoundedIntConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)

@@ -22,7 +22,7 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
 
-class DatabaseIdConverter(IntegerConverter):
+class BoundedIntConverter(IntegerConverter):
     """`<int:…>` in URLs: an id the database can hold (32-bit), else a plain 404."""
 
     def __init__(self, url_map, *args, **kwargs):

@@ -35,6 +35,7 @@ GRID = {
     "card_floor": [0.0, 0.3, 0.4, 0.5],
 }
 MIN_ANSWERED = 0.95
+KNOWN_FLOOR = 0.4  # at most: decline when over 60 % of the question is unknown words
 
 
 def _mrr(ranking: list[int], rel: set[int]) -> float:
@@ -112,6 +113,15 @@ def calibrate_language(bot, items: list[EvalItem], grid: dict | None = None) -> 
         best_gate["passage"] = rescue
         ps = rescue["dense_weight"] * x[:, 0] + (1 - rescue["dense_weight"]) * x[:, 1]
         answered |= ps >= rescue["threshold"]
+    # 2c. vocabulary floor: decline a question whose idf-weighted terms are mostly unknown to
+    # the corpus (never below KNOWN_FLOOR), just under the least-known in-scope question.
+    known = np.array([f["known"] for f in feats])
+    floor = KNOWN_FLOOR
+    if y.any():
+        below = sorted(v for v in known[~y] if v < known[y].min())
+        floor = min(KNOWN_FLOOR, (known[y].min() + below[-1]) / 2 if below else KNOWN_FLOOR)
+    best_gate["known_floor"] = round(float(floor), 4)
+    answered &= known >= floor
     params["gate"] = best_gate
     answered = list(answered)
 

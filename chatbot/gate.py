@@ -6,8 +6,12 @@ Features (all on comparable 0..1-ish scales, none is the fused ranking score):
 - ``card``: best card-question match score.
 The gate answers when ``w · features >= threshold``, or, for topics no card covers, when the
 passage evidence alone (``a·dense + (1-a)·lexical``) is above every out-of-scope question of
-the dev set. Weights and thresholds per language come from `python -m chatbot calibrate`
-(see calibrate.py); the defaults below are only a fallback for an uncalibrated encoder.
+the dev set. Whatever the evidence, it declines when ``known`` (idf-weighted share of the
+question's terms that occur anywhere in the passages or card questions) is below a floor: a
+question mostly made of words the corpus never uses ("France", "passeport", "weather") is about
+something else, even when a generic word ("stratégie", "public") matches. Weights, thresholds
+and the floor per language come from `python -m chatbot calibrate` (see calibrate.py); the
+defaults below are only a fallback for an uncalibrated encoder.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import numpy as np
 from .retrieval import Evidence, Retriever
 
 FEATURES = ("dense", "lexical", "card")
-DEFAULT_GATE = {"weights": [0.5, 0.2, 0.3], "threshold": 0.45}
+DEFAULT_GATE = {"weights": [0.5, 0.2, 0.3], "threshold": 0.45, "known_floor": 0.4}
 
 
 @dataclass
@@ -38,6 +42,7 @@ def features(retriever: Retriever, ev: Evidence) -> dict[str, float]:
         "dense": float(dense.max()) if len(dense) else 0.0,
         "lexical": retriever.lexical_coverage(ev, top),
         "card": float(card),
+        "known": retriever.known_share(ev),
     }
 
 
@@ -54,4 +59,6 @@ def decide(retriever: Retriever, ev: Evidence, gate: dict | None = None) -> Gate
     if not confident and rescue:  # strong passage evidence alone, for topics without a card
         a = rescue["dense_weight"]
         confident = a * feats["dense"] + (1 - a) * feats["lexical"] >= rescue["threshold"]
+    if feats["known"] < gate.get("known_floor", 0.0):  # mostly words the corpus never uses
+        confident = False
     return GateDecision(confident, s, feats)

@@ -88,6 +88,8 @@ class Retriever:
         lang_of = {d.id: d.language for d in corpus.documents}
         self.p_tokens = [set(analyze(f"{p.heading}\n{p.text}", lang_of[p.doc_id]))
                          for p in corpus.passages]
+        # every term of the domain: passages and card questions (each in its own language)
+        self.vocabulary = set().union(*self.p_tokens, *map(set, self.q_tokens))
 
     def p(self, lang: str) -> dict:
         return self.params.get(lang) or self.params["fr"]
@@ -159,6 +161,15 @@ class Retriever:
                 fused = fused + p["w_card"] * (self.card_matrix * lift[:, None]).max(axis=0)
         ev.fused = fused
         ev.ranking = [int(i) for i in np.argsort(-fused, kind="stable")[:TOP_K]]
+
+    def known_share(self, ev: Evidence) -> float:
+        """idf-weighted share of the query's terms that occur anywhere in the domain (0..1):
+        a question whose topical words the corpus never uses is about something else."""
+        weights = {t: self.index.idf(t) for t in set(ev.query.tokens)}
+        total = sum(weights.values())
+        if not total:
+            return 1.0  # only stop words: nothing unknown, the other features decide
+        return sum(w for t, w in weights.items() if t in self.vocabulary) / total
 
     def lexical_coverage(self, ev: Evidence, passages: list[int]) -> float:
         """idf-weighted share of the query's terms found in the best of `passages` (0..1)."""

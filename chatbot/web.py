@@ -4,6 +4,7 @@ The only module of the chatbot package that knows Flask. One function, `answer_q
 computes a reply; the page, the htmx fragment and the JSON API only present it.
 """
 
+import json
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -249,11 +250,31 @@ def model_card() -> list[tuple[str, str]]:
         (_l("Documents"), str(len(bot.documents))),
         (_l("Fiches-réponses"), str(len(bot.corpus.cards))),
     ]
-    figures = bot.index.stats() if hasattr(bot.index, "stats") else {}
-    for label, key in ((_l("Qualité mesurée"), "quality"),
-                       (_l("Temps de calcul par question"), "cpu_ms")):
-        if figures.get(key):
-            rows.append((label, str(figures[key])))
+    return rows + measured_rows(info["name"])
+
+
+MEASURED_FILE = Path(__file__).resolve().parent / "measured.json"
+
+
+def measured_rows(encoder_name: str) -> list[tuple[str, str]]:
+    """Quality and speed as last measured by `make bench` (tools/bench.py writes the file)."""
+    if encoder_name != "usem3" or not MEASURED_FILE.exists():
+        return []
+    figures = json.loads(MEASURED_FILE.read_text())
+    rows = []
+    for lang, name in (("fr", _l("en français")), ("en", _l("en anglais"))):
+        table = figures["quality"].get(lang)
+        if table:
+            rows.append((_l("Qualité mesurée %(language)s", language=name), _l(
+                "bonne source parmi les 3 premières : %(hit3)s %%, questions hors sujet "
+                "refusées : %(declined)s %% (%(count)s questions de test)",
+                hit3=round(100 * table["hit@3"]), declined=round(100 * table["declined"]),
+                count=table["in"] + table["out"])))
+    rows.append((_l("Temps de calcul par question"), _l(
+        "%(ask)s ms (médiane), dont %(encoder)s ms pour le modèle, sur un serveur de %(cores)s "
+        "cœurs sans carte graphique, mesuré le %(date)s", ask=figures["ask_median_ms"],
+        encoder=figures["encoder_median_ms"], cores=figures["cpu_cores"],
+        date=figures["measured_on"])))
     return rows
 
 

@@ -5,6 +5,7 @@ import json
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from tests.test_rate_limits import limited_app
 
@@ -28,7 +29,10 @@ def test_api_chat_matches_its_openapi_description(app):
     @given(case=operation.as_strategy())
     def run(case):
         # The WSGI transport does not unzip: ask for the plain body (Flask-Compress gzips).
-        response = case.call_and_validate(headers={"Accept-Encoding": "identity"})
+        # Refusals depend on the text (personal data, empty once trimmed), which a schema
+        # cannot say: a schema-valid question may get a documented 400.
+        response = case.call_and_validate(headers={"Accept-Encoding": "identity"},
+                                          excluded_checks=[positive_data_acceptance])
         calls.append(response.status_code)
         assert response.status_code < 500
 

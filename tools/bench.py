@@ -34,6 +34,17 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size: shared (copy-on-write) pages counted once across processes."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
 # -- chatbot -------------------------------------------------------------------------------
 
 def bench_chatbot(rows: list, data: dict) -> None:
@@ -96,7 +107,22 @@ def bench_chatbot(rows: list, data: dict) -> None:
                          f"{t['declined']:.2f}",
                          "fused: fr hit@3 ≥ .95, en ≥ .90" if mode == "fused" else "baseline"))
     data["quality"] = quality
+    write_measured_figures(data["chatbot"], quality["fused"])
     shutil.rmtree(cache, ignore_errors=True)
+
+
+def write_measured_figures(timing: dict, quality: dict) -> None:
+    """The figures the 'AI on this site' page shows: measured here, never typed by hand."""
+    figures = {
+        "measured_on": time.strftime("%Y-%m-%d"),
+        "cpu_cores": os.cpu_count(),
+        "questions": timing["questions"],
+        "ask_median_ms": round(timing["ask_median_ms"], 1),
+        "encoder_median_ms": round(timing["encoder_median_ms"], 1),
+        "quality": {lang: {key: round(value, 3) for key, value in table.items()}
+                    for lang, table in quality.items()},
+    }
+    (ROOT / "chatbot/measured.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 
 # -- scaling -------------------------------------------------------------------------------
@@ -251,8 +277,12 @@ def bench_web(rows: list, data: dict) -> None:
         workers = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
                                  text=True).stdout.split()
         data["web"]["worker_rss_mb"] = [rss_mb(int(pid)) for pid in workers]
-        rows.append(("web", "worker memory with chatbot loaded (RSS)",
-                     ", ".join(f"{rss_mb(int(pid)):.0f} MB" for pid in workers), ""))
+        data["web"]["worker_pss_mb"] = [pss_mb(int(pid)) for pid in workers]
+        data["web"]["master_pss_mb"] = pss_mb(process.pid)
+        rows.append(("web", "worker memory with chatbot loaded (RSS / PSS)",
+                     ", ".join(f"{rss_mb(int(pid)):.0f} / {pss_mb(int(pid)):.0f} MB"
+                               for pid in workers),
+                     "PSS < RSS: the preloaded index is shared"))
     finally:
         process.terminate()
         try:

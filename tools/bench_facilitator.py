@@ -343,8 +343,8 @@ TASKS = (("csv", "CSV export (streamed, read to the end)"), ("json", "JSON expor
 
 def _memory(result: dict) -> str:
     traced = result["tracemalloc_peak_mb"]
-    traced = "n/a" if traced is None else f"{traced:.0f}"
-    return f"py peak {traced} MB, RSS +{result['rss_delta_mb']:.0f} MB"
+    traced = "n/a (long run)" if traced is None else f"{traced:.0f} MB"
+    return f"py peak {traced}, RSS +{result['rss_delta_mb']:.0f} MB"
 
 
 def run(rows: list, data: dict, sizes=SIZES) -> None:

@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 
+from app.database import MAX_ID
+
 VARIANTS = ("fr", "en", "fr_simple", "en_simple")
 
 
@@ -62,7 +64,13 @@ def read_int(form, name: str, errors: Errors, low: int, high: int, default=None)
 
 
 def read_ids(form, name: str) -> list[int]:
-    return [int(value) for value in form.getlist(name) if value.isdigit()]
+    """Ids ticked in a list; anything not a plain number the database can hold is ignored."""
+    return [int(value) for value in form.getlist(name) if valid_id(value)]
+
+
+def valid_id(value: str) -> bool:
+    # isascii: "²".isdigit() is True but int("²") fails; MAX_ID: bigger overflows the database.
+    return value.isascii() and value.isdigit() and int(value) <= MAX_ID
 
 
 def read_lines(form, name: str, parts: int) -> list[list[str]]:

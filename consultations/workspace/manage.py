@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.database import MAX_ID
 from app.extensions import db
 from consultations.models import (
     FINDING_STATUSES,
@@ -356,7 +357,9 @@ def edit_finding(phase_id, finding_id):
             errors["status"] = _("Choisissez un état.")
         order = read_int(form, "order", errors, 0, 999, len(phase.findings))
         idea_ids, scenario_ids = set(read_ids(form, "ideas")), set(read_ids(form, "scenarios"))
-        answer_ids = [int(x) for x in re.findall(r"\d+", form.get("answers") or "")]
+        # A number too big for the database cannot exist: -1 makes it "not found" below.
+        answer_ids = [int(x) if int(x) <= MAX_ID else -1
+                      for x in re.findall(r"[0-9]+", form.get("answers") or "")]
         answers = consultation_answers(consultation, answer_ids)
         if len(answers) != len(set(answer_ids)):
             errors["answers"] = _("Certains numéros de réponse n’existent pas dans cette "
