@@ -21,13 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
+from .bridge import Bridge, vocabulary
 from .corpus import Corpus
 from .encoders import Encoder
 from .text import analyze, split_sentences
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MIN_SENTENCE_WORDS = 6
 
@@ -95,7 +96,8 @@ class _FlatIP:
 
 class Index:
     def __init__(self, corpus: Corpus, encoder: Encoder, key: str, *, passage_vecs, card_vecs,
-                 sentence_vecs, bm25_passages, bm25_cards, df: dict[str, int], n_docs: int):
+                 sentence_vecs, bm25_passages, bm25_cards, df: dict[str, int], n_docs: int,
+                 bridge: Bridge | None = None):
         self.corpus = corpus
         self.encoder = encoder
         self.key = key
@@ -112,6 +114,7 @@ class Index:
         self.bm25_cards = bm25_cards
         self.df = df
         self.n_docs = n_docs
+        self.bridge = bridge or Bridge([], np.zeros((0, dim), np.float32))
         self.sentences_of = [[] for _ in corpus.passages]
         for j, s in enumerate(self.sentences):
             self.sentences_of[s.passage].append(j)
@@ -136,14 +139,18 @@ class Index:
         passages = corpus.passages
         questions = _card_questions(corpus)
         sentences = _sentences(corpus)
+        lang_of = {d.id: d.language for d in corpus.documents}
+        # French content words, for the cross-lingual bridge of English questions (bridge.py)
+        vocab = vocabulary([passage_text_for_search(p) for p in passages
+                            if lang_of[p.doc_id] == "fr"])
         texts = ([passage_text_for_search(p) for p in passages] + [q.text for q in questions]
-                 + [s.text for s in sentences])
+                 + [s.text for s in sentences] + vocab)
         vecs = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), np.float32)
         dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[1] else encoder.dim
         vecs = vecs.reshape(-1, dim)
         a, b = len(passages), len(passages) + len(questions)
+        c = b + len(sentences)
 
-        lang_of = {d.id: d.language for d in corpus.documents}
         p_tokens = [analyze(passage_text_for_search(p), lang_of[p.doc_id]) for p in passages]
         q_tokens = [analyze(q.text, q.lang) for q in questions]
         bm25_p = bm25s.BM25()
@@ -152,8 +159,9 @@ class Index:
         bm25_c.index(q_tokens or [[]], show_progress=False)
         df = Counter(t for toks in p_tokens + q_tokens for t in set(toks))
         return cls(corpus, encoder, key, passage_vecs=vecs[:a], card_vecs=vecs[a:b],
-                   sentence_vecs=vecs[b:], bm25_passages=bm25_p, bm25_cards=bm25_c,
-                   df=dict(df), n_docs=len(p_tokens) + len(q_tokens))
+                   sentence_vecs=vecs[b:c], bm25_passages=bm25_p, bm25_cards=bm25_c,
+                   df=dict(df), n_docs=len(p_tokens) + len(q_tokens),
+                   bridge=Bridge(vocab, vecs[c:]))
 
     def save(self, target: Path) -> None:
         """Write to a temporary sibling folder, then rename it to `target` (atomic)."""
@@ -163,6 +171,7 @@ class Index:
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
         try:
             np.save(tmp / "sentences.npy", self.sentence_vecs)
+            np.save(tmp / "bridge.npy", self.bridge.vecs)
             faiss.write_index(self.dense_passages.index, str(tmp / "passages.faiss"))
             faiss.write_index(self.dense_cards.index, str(tmp / "cards.faiss"))
             self.bm25_passages.save(str(tmp / "bm25_passages"), show_progress=False)
@@ -171,7 +180,8 @@ class Index:
                     "version": INDEX_VERSION, "built": time.time(), "n_docs": self.n_docs,
                     "passages": [p.id for p in self.corpus.passages],
                     "card_questions": len(self.card_questions),
-                    "sentences": len(self.sentences), "df": self.df}
+                    "sentences": len(self.sentences), "df": self.df,
+                    "bridge_vocabulary": self.bridge.vocab}
             (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
             try:
                 os.rename(tmp, target)
@@ -202,7 +212,8 @@ class Index:
                 sentence_vecs=np.load(folder / "sentences.npy"),
                 bm25_passages=bm25s.BM25.load(str(folder / "bm25_passages"), show_progress=False),
                 bm25_cards=bm25s.BM25.load(str(folder / "bm25_cards"), show_progress=False),
-                df=meta["df"], n_docs=meta["n_docs"])
+                df=meta["df"], n_docs=meta["n_docs"],
+                bridge=Bridge(meta["bridge_vocabulary"], np.load(folder / "bridge.npy")))
         except (OSError, KeyError, ValueError, RuntimeError) as exc:
             log.warning("ignoring unreadable index cache %s: %s", folder, exc)
             return None

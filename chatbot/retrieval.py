@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .bridge import query_words
 from .index import Index
 from .text import analyze
 
@@ -18,6 +19,7 @@ DEFAULT_PARAMS = {
            "card_min": 0.75},
 }
 TOP_K = 10
+BRIDGE_WEIGHT = 0.5  # French words bridged from an English question count half (bridge.py)
 
 
 @dataclass
@@ -26,6 +28,13 @@ class Query:
     lang: str
     tokens: list[str]
     vector: np.ndarray
+    # English questions: query stem -> French stems of its nearest corpus words (bridge.py)
+    bridged: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def bridge_tokens(self) -> list[str]:
+        own = set(self.tokens)
+        return list(dict.fromkeys(t for ts in self.bridged.values() for t in ts if t not in own))
 
 
 @dataclass
@@ -101,14 +110,20 @@ class Retriever:
         return np.asarray(self.index.bm25_cards.get_scores(tokens), dtype=np.float32)[:n]
 
     def make_query(self, text: str, lang: str) -> Query:
-        vec = self.index.encoder.encode([text])[0]
-        return Query(text, lang, analyze(text, lang), vec)
+        qwords = query_words(text) if lang == "en" and self.index.bridge.vocab else []
+        vecs = self.index.encoder.encode([text] + qwords)  # one encoder call
+        bridged = self.index.bridge.expand(qwords, vecs[1:], lang) if qwords else {}
+        return Query(text, lang, analyze(text, lang), vecs[0], bridged)
 
     def evidence(self, query: Query) -> Evidence:
         idx = self.index
         n = len(idx.corpus.passages)
         lex = (np.asarray(idx.bm25_passages.get_scores(query.tokens), dtype=np.float32)[:n]
                if query.tokens and n else np.zeros(n, dtype=np.float32))
+        extra = query.bridge_tokens
+        if extra and n:
+            lex = lex + BRIDGE_WEIGHT * np.asarray(idx.bm25_passages.get_scores(extra),
+                                                   dtype=np.float32)[:n]
         dense = idx.dense_passages.scores(query.vector)
         sent = np.full(n, -1.0, dtype=np.float32)
         if len(idx.sentences):
@@ -172,14 +187,19 @@ class Retriever:
         return sum(w for t, w in weights.items() if t in self.vocabulary) / total
 
     def lexical_coverage(self, ev: Evidence, passages: list[int]) -> float:
-        """idf-weighted share of the query's terms found in the best of `passages` (0..1)."""
+        """idf-weighted share of the query's terms found in the best of `passages` (0..1); a
+        term absent but with a bridged French word in the passage counts BRIDGE_WEIGHT."""
         toks = set(ev.query.tokens)
         if not toks or not passages:
             return 0.0
         weights = {t: self.index.idf(t) for t in toks}
         total = sum(weights.values()) or 1.0
+        bridged = ev.query.bridged
         best = 0.0
         for i in passages:
             ptoks = self.p_tokens[i]
-            best = max(best, sum(w for t, w in weights.items() if t in ptoks) / total)
+            got = sum(w if t in ptoks else
+                      BRIDGE_WEIGHT * w if any(b in ptoks for b in bridged.get(t, ())) else 0.0
+                      for t, w in weights.items())
+            best = max(best, got / total)
         return best

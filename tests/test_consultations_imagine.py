@@ -163,3 +163,20 @@ def test_ideas_are_paginated_and_sorted(app, client, known):
     by_support = client.get(f"{URL}?tri=soutiens").get_data(as_text=True)
     assert by_support.index("une idée existante") < by_support.index("idée numéro 11")
     assert "idée numéro 0" in client.get(f"{URL}?tri=recentes&page=2").get_data(as_text=True)
+
+
+def test_hidden_comments_are_not_counted_on_the_idea_list(app, client, known):
+    from app.extensions import db
+    response = client.post(URL, data={"text": "les lettres soient claires", "consent": "yes",
+                                      "form_token": TOKEN})
+    idea_url = response.headers["Location"]
+    for n in range(2):
+        client.post(idea_url + "/commentaires", data={
+            "text": f"Commentaire {n}", "form_token": f"{TOKEN[:-1]}{n}"})
+    with app.app_context():
+        assert count(Comment) == 2
+        comment = db.session.scalars(db.select(Comment)).first()
+        comment.moderation = "hidden"
+        db.session.commit()
+    listing = client.get(URL).get_data(as_text=True)
+    assert "1 commentaire" in listing and "2 commentaires" not in listing

@@ -47,10 +47,10 @@ def idea_counts(ideas) -> dict[int, tuple[int, int]]:
     """{idea id: (supports, comments)} for a page of ideas, in two queries (not two per idea)."""
     ids = [idea.id for idea in ideas]
     found = {}
-    for model in (Support, Comment):
+    for model, shown in ((Support, True), (Comment, Comment.moderation == "visible")):
         found[model] = dict(db.session.execute(
-            db.select(model.idea_id, db.func.count(model.id)).where(model.idea_id.in_(ids))
-            .group_by(model.idea_id)).all())
+            db.select(model.idea_id, db.func.count(model.id))
+            .where(model.idea_id.in_(ids), shown).group_by(model.idea_id)).all())
     return {i: (found[Support].get(i, 0), found[Comment].get(i, 0)) for i in ids}
 
 
