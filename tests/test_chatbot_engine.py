@@ -13,6 +13,7 @@ import pytest
 
 from chatbot import Chatbot, Reply, Source
 from chatbot.__main__ import main
+from chatbot.bridge import query_words
 from chatbot.encoders import Encoder, get_encoder
 from chatbot.text import normalize_space, words
 
@@ -281,7 +282,8 @@ def test_every_card_question_finds_its_card(bot, monkeypatch):
     encoder = bot.index.encoder
     questions = [" ".join(q.split()) for card in bot.corpus.cards
                  for qs in card.questions.values() for q in qs]
-    vectors = dict(zip(questions, encoder.encode(questions), strict=True))  # one batch
+    texts = list(dict.fromkeys(questions + [w for q in questions for w in query_words(q)]))
+    vectors = dict(zip(texts, encoder.encode(texts), strict=True))  # one batch (+ bridge words)
     monkeypatch.setattr(encoder, "encode", lambda texts: np.stack([vectors[t] for t in texts]))
     for card in bot.corpus.cards:
         for lang in ("fr", "en"):
