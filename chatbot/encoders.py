@@ -42,7 +42,9 @@ class USEEncoder(Encoder):
     BATCH = 32
 
     def __init__(self, threads: int | None = None):
-        self.threads = threads or int(os.environ.get("CHATBOT_ENCODER_THREADS", "2"))
+        # One thread per process by default: web workers run side by side, and two threads
+        # each on two cores made chat answers seven times slower under load (make bench).
+        self.threads = threads or int(os.environ.get("CHATBOT_ENCODER_THREADS", "1"))
         self._model = None
         self._lock = threading.Lock()
 

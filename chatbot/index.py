@@ -29,6 +29,9 @@ from .text import analyze, split_sentences
 log = logging.getLogger(__name__)
 
 INDEX_VERSION = "5"
+# bm25s cannot index an empty vocabulary (a corpus without cards): one placeholder document
+# that no query token can match stands in; callers slice scores to the real count.
+EMPTY_COLLECTION = [["\x00"]]
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MIN_SENTENCE_WORDS = 6
 
@@ -154,9 +157,9 @@ class Index:
         p_tokens = [analyze(passage_text_for_search(p), lang_of[p.doc_id]) for p in passages]
         q_tokens = [analyze(q.text, q.lang) for q in questions]
         bm25_p = bm25s.BM25()
-        bm25_p.index(p_tokens or [[]], show_progress=False)
+        bm25_p.index(p_tokens or EMPTY_COLLECTION, show_progress=False)
         bm25_c = bm25s.BM25()
-        bm25_c.index(q_tokens or [[]], show_progress=False)
+        bm25_c.index(q_tokens or EMPTY_COLLECTION, show_progress=False)
         df = Counter(t for toks in p_tokens + q_tokens for t in set(toks))
         return cls(corpus, encoder, key, passage_vecs=vecs[:a], card_vecs=vecs[a:b],
                    sentence_vecs=vecs[b:c], bm25_passages=bm25_p, bm25_cards=bm25_c,

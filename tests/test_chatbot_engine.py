@@ -315,3 +315,14 @@ def test_calibration_round_trip(tiny_corpus, tmp_path):
     tuned = Chatbot(bot.index, load_calibration("test-hash", out))
     assert tuned.ask("autobus de nuit").answered
     assert not tuned.ask("recette de gâteau").answered
+
+
+def test_a_corpus_without_cards_still_builds_and_answers(tiny_corpus, tmp_path):
+    """A deployment may start with its own documents and no cards yet."""
+    (tiny_corpus / "cards" / "bus.toml").unlink()
+    bot = Chatbot.load(corpus_dir=tiny_corpus, cache_dir=tmp_path / "cache")
+    assert bot.corpus.cards == []
+    reply = bot.ask("Y a-t-il des trajets de nuit pour les étudiants ?", lang="fr")
+    assert reply.answered and reply.card_id is None
+    assert "trajets de nuit" in reply.text
+    assert reply.sources[0].doc_id == "tiny"

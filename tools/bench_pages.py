@@ -141,11 +141,8 @@ def median_rows(runs: list[list[dict]]) -> list[dict]:
     return merged
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", default=str(ROOT / "bench/results/pages.json"))
-    options = parser.parse_args()
+def measure_pages(runs: int) -> tuple[str, list[dict]]:
+    """Median timings and bytes per page, mode and cache state, over `runs` runs."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -160,10 +157,30 @@ def main() -> None:
                 rows = []
                 for mode in ("standard", "simple"):
                     rows += median_rows([measure(browser, base, mode, phase)
-                                         for _ in range(options.runs)])
+                                         for _ in range(runs)])
                 browser.close()
         finally:
             server.shutdown()
+    return phase, rows
+
+
+def run(table: list, data: dict, runs: int = 3) -> None:
+    """The `pages` section of tools/bench.py: one row per page, mode and cache state."""
+    phase, rows = measure_pages(runs)
+    data["pages"] = {"network": NETWORK, "runs": runs, "phase_path": phase, "results": rows}
+    for row in rows:
+        table.append(("pages", f"{row['page']} {row['mode']} {row['cache']}: usable / load, "
+                               "bytes", f"{row['dcl']:.0f} / {row['load']:.0f} ms, "
+                               f"{row['bytes'] / 1024:.1f} KB",
+                      "400 kbit/s, 400 ms; ≤ 50 KB first, ≤ 15 KB repeat"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", default=str(ROOT / "bench/results/pages.json"))
+    options = parser.parse_args()
+    phase, rows = measure_pages(options.runs)
     print(f"Network: {NETWORK['downloadThroughput'] * 8 / 1000:.0f} kbit/s down and up, "
           f"{NETWORK['latency']} ms latency; median of {options.runs} runs")
     print(f"{'page':12} {'mode':9} {'cache':5} {'usable (DCL)':>13} {'load':>9} {'bytes':>9}")
