@@ -49,22 +49,27 @@ def axe_source() -> str:
     return AXE.read_text()
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory, chatbot_cache_dir):
-    folder = tmp_path_factory.mktemp("live")
+def _demo_app(folder, cache_dir: str, secret: str):
+    """A served app on its own SQLite file, with its tables made and the demo loaded."""
     application = create_app({
-        "SECRET_KEY": "browser-tests",
+        "SECRET_KEY": secret,
         "INSTANCE_PATH": str(folder / "instance"),
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}",
         "RATELIMIT_ENABLED": False,
-        "CHATBOT_CACHE_DIR": chatbot_cache_dir,
+        "CHATBOT_CACHE_DIR": cache_dir,
     })
     with application.app_context():
         db.create_all()
         loader = application.extensions.get("parlons_ia.load_demo")
-        if loader:
-            loader()
+        if not loader:
+            pytest.skip("no demo data yet (app.extensions['parlons_ia.load_demo'])")
+        loader()
     return application
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory, chatbot_cache_dir):
+    return _demo_app(tmp_path_factory.mktemp("live"), chatbot_cache_dir, "browser-tests")
 
 
 def _serve(application):
@@ -85,20 +90,9 @@ def live_server(live_app):
 def open_live_app(tmp_path_factory, chatbot_cache_dir):
     """A second live app whose demo consultation has every phase open at once, so that the
     interview, ideas, scenarios and results forms can all be used (the demo keeps some closed)."""
-    folder = tmp_path_factory.mktemp("live-open")
-    application = create_app({
-        "SECRET_KEY": "browser-tests-open",
-        "INSTANCE_PATH": str(folder / "instance"),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'open.sqlite3'}",
-        "RATELIMIT_ENABLED": False,
-        "CHATBOT_CACHE_DIR": chatbot_cache_dir,
-    })
+    application = _demo_app(tmp_path_factory.mktemp("live-open"), chatbot_cache_dir,
+                            "browser-tests-open")
     with application.app_context():
-        db.create_all()
-        loader = application.extensions.get("parlons_ia.load_demo")
-        if not loader:
-            pytest.skip("no demo data yet (app.extensions['parlons_ia.load_demo'])")
-        loader()
         from consultations.models import Consultation, utcnow
         now = utcnow()
         for consultation in db.session.execute(db.select(Consultation)).scalars():
