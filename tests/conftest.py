@@ -78,3 +78,14 @@ def csrf_app(app):
     """The same app with CSRF protection on, as in production."""
     app.config["WTF_CSRF_ENABLED"] = True
     return app
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Show how many browser and PostgreSQL tests really ran, so CI proves they were executed."""
+    for marker in ("browser", "postgres"):
+        executed = sum(1 for outcome in ("passed", "failed")
+                       for report in terminalreporter.stats.get(outcome, [])
+                       if report.when == "call" and marker in report.keywords)
+        skipped = sum(1 for report in terminalreporter.stats.get("skipped", [])
+                      if marker in report.keywords)
+        terminalreporter.write_line(f"{marker} tests: {executed} executed, {skipped} skipped")
