@@ -209,20 +209,10 @@ def start_gunicorn(instance: Path, port: int) -> subprocess.Popen:
     for command in (["db", "upgrade"], ["demo", "load"], ["chatbot", "reindex", "--if-needed"]):
         subprocess.run([flask, *command], env=env, cwd=ROOT, check=True, capture_output=True)
     # As deployed (deploy/parlons-ia.service.example): the master loads the chatbot once and
-    # the workers share it; no worker builds or loads the index inside a request.
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
-         f"127.0.0.1:{port}", "--preload", "--log-level", "warning", "app:create_app()"],
-        env=dict(env, CHATBOT_PRELOAD="1"), cwd=ROOT)
-    for _ in range(300):  # the master loads the chatbot before it binds
-        try:
-            import urllib.request
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/sante", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("gunicorn did not start")
+    # the workers share it; no worker builds or loads the index inside a request. The master
+    # loads it before it binds, hence the longer wait.
+    from tools.load_check import start_server
+    return start_server(dict(env, CHATBOT_PRELOAD="1"), port, ("--preload",), wait_seconds=60)
 
 
 def run_wrk(url: str, seconds: int, script: str | None = None) -> dict:

@@ -139,17 +139,22 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def start_server(env: dict, port: int) -> subprocess.Popen:
+def start_server(env: dict, port: int, options: tuple = ("--threads", "4"),
+                 wait_seconds: float = 30) -> subprocess.Popen:
+    """gunicorn (2 workers) on loopback, in its own process group; returns once /sante answers.
+    tools/bench.py starts its server through here too."""
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
+        [str(BIN / "gunicorn"), "--workers", "2", *options, "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "app:create_app()"],
         env=env, cwd=ROOT, start_new_session=True)
-    for _ in range(150):
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/sante", timeout=1)
             return process
         except OSError:
             time.sleep(0.2)
+    process.kill()
     raise RuntimeError("gunicorn did not start")
 
 
