@@ -9,7 +9,7 @@ from app.config import REPO_ROOT
 
 TRANSLATIONS = REPO_ROOT / "translations"
 TEMPLATE = TRANSLATIONS / "messages.pot"
-SOURCE_PACKAGES = ("app", "consultations", "chatbot")
+SOURCE_PACKAGES = ("app", "consultations", "chatbot", "knowledge")
 
 
 def _pybabel(*args: str) -> None:

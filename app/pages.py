@@ -5,23 +5,18 @@ from flask import Blueprint, current_app, render_template, url_for
 bp = Blueprint("pages", __name__)
 
 
-def _home_consultations():
-    """Open consultations for the home page, when the consultations package provides them."""
-    provider = current_app.extensions.get("parlons_ia.home_consultations")
-    return provider() if provider else []
-
-
 @bp.get("/")
 def home():
-    has_chat = "chatbot.chat" in current_app.view_functions
-    return render_template("pages/home.html", consultations=_home_consultations(),
-                           chat_url=url_for("chatbot.chat") if has_chat else None)
+    """The factory registers both features: their hooks and the chat page are always there."""
+    return render_template("pages/home.html",
+                           consultations=current_app.extensions["parlons_ia.home_consultations"](),
+                           chat_url=url_for("chatbot.chat"))
 
 
 @bp.get("/ia-sur-ce-site")
 def ai_on_this_site():
-    model_card = current_app.extensions.get("parlons_ia.model_card")
-    return render_template("pages/ai.html", model_card=model_card() if model_card else None)
+    model_card = current_app.extensions["parlons_ia.model_card"]  # registered by chatbot/web
+    return render_template("pages/ai.html", model_card=model_card())
 
 
 @bp.get("/accessibilite")

@@ -27,11 +27,16 @@ HEADERS = {
 }
 
 ONE_YEAR = 365 * 24 * 3600
+HSTS = f"max-age={ONE_YEAR}"
 
 
-def add_security_headers(response):
+def add_security_headers(response, https: bool = False):
+    """`https`: the site is served over HTTPS only (SESSION_COOKIE_SECURE=1), so browsers are
+    told to never use plain HTTP for it again (Strict-Transport-Security)."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if https:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

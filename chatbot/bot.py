@@ -1,70 +1,145 @@
-"""The Chatbot facade: load once, then `ask()`."""
+"""The Chatbot facade: load once, then `ask()`.
+
+One question goes through small steps, each in its own module: refusals (nothing else runs)
+-> everyday phrasing and spelling (phrasing.py) -> lexical and dense search over the units,
+card matching (retrieval.py) -> scope check (scope.py) -> confidence gate (gate.py) -> a card,
+one quoted span of one passage (extract.py), a scope warning or a decline that names where to
+ask (answer.py, where.py).
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import time
 from pathlib import Path
 
-from .answer import Reply, card_reply, decline_reply, extractive_reply, message, starter_questions
-from .corpus import Document
+from . import messages as m
+from .answer import (
+    Reply,
+    card_reply,
+    decline_reply,
+    quote_reply,
+    refusal_reply,
+    scope_reply,
+    starter_questions,
+    where_of,
+)
+from .asks import asked_kinds, holds
+from .corpus import Corpus, Document
 from .encoders import Encoder, get_encoder
+from .extract import best_span, detail_span, fact_span
 from .gate import DEFAULT_GATE, decide
-from .index import REPO_ROOT, Index
-from .privacy import find_personal_data
-from .retrieval import Evidence, Retriever
+from .index import Index
+from .normalise import normalise_text
+from .phrasing import Phrasing, Speller
+from .privacy import DEFAULT_REGIONS, find_personal_data
+from .retrieval import Evidence, Query, Retriever, question_focus
+from .scope import Scope, ScopeFinding
+from .where import WhereToAsk
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 300
-CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
+SEE_ALSO_MARGIN = 0.05  # a second card this close to the best one is offered as "see also"
+# a question this close (cosine) to one of a card's own questions is one its author answered:
+# the card stands even when it holds no name, date or number ("Who coordinates…?")
+WRITTEN_FOR = 0.85
 
 
-def default_corpus_dir() -> Path:
-    env = os.environ.get("CHATBOT_CORPUS_DIR")
-    return Path(env) if env else REPO_ROOT / "corpus"
-
-
-def load_calibration(encoder_name: str, path: Path | None = None) -> dict:
-    """Calibrated parameters for this encoder ({} when never calibrated)."""
-    path = path or CALIBRATION_FILE
+def load_calibration(encoder_name: str, path: str | Path | None) -> dict:
+    """Calibrated parameters for this encoder in the file at `path` ({} when none)."""
+    if path is None:
+        return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data.get("encoders", {}).get(encoder_name, {})
 
 
+def _domain_texts(corpus: Corpus) -> list[str]:
+    texts = [f"{d.title}\n{d.publisher}\n{d.body}" for d in corpus.documents]
+    texts += [" ".join(qs) for c in corpus.cards for qs in c.questions.values()]
+    texts += [a for c in corpus.cards for a in c.answer.values()]
+    return texts
+
+
+def _guide_words(corpus: Corpus) -> list[str]:
+    """Every name and word the guides list (never 'corrected' into a corpus word)."""
+    out: list[str] = []
+
+    def walk(value):
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            out.extend(str(k) for k in value)
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(corpus.guides)
+    return out
+
+
 class Chatbot:
-    def __init__(self, index: Index, calibration: dict | None = None):
+    def __init__(self, index: Index, calibration: dict | None = None,
+                 translators: dict[str, m.Translate] | None = None, use_cards: bool = True,
+                 regions: tuple[str, ...] = DEFAULT_REGIONS):
+        """`translators`: {language: msgid -> text} for the chatbot's own sentences (French,
+        the source language, needs none); `use_cards=False` answers from the documents only;
+        `regions`: national phone formats the personal-data check knows."""
         self.index = index
+        self.regions = tuple(regions)
         self.corpus = index.corpus
         self.calibration = calibration or {}
-        params = {lang: {k: v for k, v in c.items() if k != "gate"}
+        self.translators = {"fr": m.identity, **(translators or {})}
+        self.use_cards = use_cards and bool(self.corpus.cards)
+        guides = self.corpus.guides
+        self.phrasing = Phrasing.from_data(guides["synonyms"])
+        self.where = WhereToAsk.from_data(guides["where"])
+        domain = _domain_texts(self.corpus)
+        self.speller = Speller(domain, _guide_words(self.corpus))
+        self.scope = Scope.from_data(guides["scope"], self.where, "\n".join(domain),
+                                     self.speller.known,
+                                     lambda word: self.speller.suggest(word) is not None)
+        params = {lang: {k: v for k, v in c.items() if not k.startswith("gate")}
                   for lang, c in self.calibration.items() if lang in ("fr", "en")}
-        self.retriever = Retriever(index, params)
-        self.load_seconds = 0.0
+        subject = [n for n in guides["scope"].get("covered", {}).get("subject", [])]
+        self.retriever = Retriever(index, params, self.phrasing, self.speller, subject)
 
     @classmethod
-    def load(cls, corpus_dir: str | Path | None = None, encoder: str | Encoder | None = None,
-             cache_dir: str | Path | None = None, calibration: dict | None = None,
-             warm: bool = True) -> Chatbot:
-        """Load the corpus and its cached index (built on first use)."""
-        t0 = time.perf_counter()
+    def load(cls, corpus_dir: str | Path | Corpus,
+             encoder: str | Encoder | None = None, cache_dir: str | Path | None = None,
+             calibration: dict | None = None, warm: bool = True,
+             translations_dir: str | Path | None = None,
+             calibration_file: str | Path | None = None,
+             regions: tuple[str, ...] = DEFAULT_REGIONS) -> Chatbot:
+        """Load the corpus (a folder, or a Corpus built in memory) and its index, cached in
+        `cache_dir` (built on first use; in memory only without one). Every path is an
+        argument: `translations_dir` holds the gettext catalogues; calibrated parameters come
+        from `calibration`, else from `calibration_file`; `regions`: national phone formats
+        the personal-data check knows."""
         enc = get_encoder(encoder)
-        corpus_dir = Path(corpus_dir) if corpus_dir else default_corpus_dir()
-        index = Index.open(corpus_dir, enc, Path(cache_dir) if cache_dir else None)
+        corpus = corpus_dir if isinstance(corpus_dir, Corpus) else Corpus.load(Path(corpus_dir))
+        index = Index.open(corpus, enc, Path(cache_dir) if cache_dir else None)
         if calibration is None:
-            calibration = load_calibration(enc.name)
+            calibration = load_calibration(enc.name, calibration_file)
             if not calibration:
                 log.warning("no calibration for encoder %s: run `python -m chatbot calibrate`"
                             " (using fallback thresholds)", enc.name)
-        bot = cls(index, calibration)
+        bot = cls(index, calibration, m.catalogue_translators(translations_dir),
+                  regions=regions)
         if warm:  # the first encoder call initialises the model: pay it now, not on `ask`
             enc.encode(["ok"])
-        bot.load_seconds = time.perf_counter() - t0
+        return bot
+
+    def documents_only(self) -> Chatbot:
+        """The same chatbot with its cards switched off: what any new document relies on."""
+        bot = Chatbot.__new__(Chatbot)
+        bot.__dict__.update(self.__dict__)
+        bot.use_cards = False
         return bot
 
     # -- for the web layer -----------------------------------------------------------------
@@ -85,48 +160,141 @@ class Chatbot:
         return starter_questions(self.index, lang, n)
 
     def gate_params(self, lang: str) -> dict:
-        return (self.calibration.get(lang) or {}).get("gate") or DEFAULT_GATE
+        values = self.calibration.get(lang) or {}
+        key = "gate" if self.use_cards else "gate_documents"
+        return values.get(key) or values.get("gate") or DEFAULT_GATE
 
     # -- asking ----------------------------------------------------------------------------
-    def check(self, question: str, lang: str) -> Reply | None:
+    def check(self, question: str, lang: str, t: m.Translate) -> Reply | None:
         """A refusal when the question cannot be processed; runs before anything else."""
         kind = None
         if not question.strip():
             kind = "empty"
         elif len(question) > MAX_QUESTION_CHARS:
             kind = "too_long"
-        elif find_personal_data(question):
+        elif find_personal_data(question, self.regions):
             kind = "personal_data"
         if kind is None:
             return None
-        return Reply(False, message(kind, lang), refusal=kind,
-                     suggestions=self.starter_questions(lang, 3) if kind == "empty" else [])
+        return refusal_reply(kind, t, self.starter_questions(lang, 3) if kind == "empty" else [])
 
-    def ask(self, question: str, lang: str = "fr", simple: bool = False,
-            mode: str = "fused") -> Reply:
-        """Answer `question`; `mode` bm25 or dense restricts retrieval (for evaluation)."""
-        return self.respond(question, lang, simple, mode)[0]
+    def ask(self, question: str, lang: str = "fr", simple: bool = False, mode: str = "fused",
+            translate: m.Translate | None = None, within: tuple[set, set] | None = None
+            ) -> Reply:
+        """Answer `question`; `mode` bm25 or dense restricts retrieval (for evaluation);
+        `translate` (msgid -> text) overrides the catalogue of `lang`; `within`: (document
+        ids, card ids) to answer from first, the whole base answering when they cannot."""
+        return self.respond(question, lang, simple, mode, translate, within)[0]
 
     def respond(self, question: str, lang: str = "fr", simple: bool = False,
-                mode: str = "fused") -> tuple[Reply, Evidence | None]:
-        """The reply and the retrieval evidence behind it (None for refusals)."""
+                mode: str = "fused", translate: m.Translate | None = None,
+                within: tuple[set, set] | None = None) -> tuple[Reply, Evidence | None]:
+        """The reply and the retrieval evidence behind it (None for refusals). With `within`,
+        those documents and cards answer first (`Reply.within` "within"), else the whole base
+        ("general"); the question is encoded once for both."""
         lang = lang if lang in ("fr", "en") else "fr"
-        question = question or ""
-        refusal = self.check(question, lang)
+        t = self.translator(lang, translate)
+        question = normalise_text(question or "")
+        refusal = self.check(question, lang, t)
         if refusal is not None:
             return refusal, None
         question = " ".join(question.split())
         retriever = self.retriever
-        ev = retriever.evidence(retriever.make_query(question, lang))
+        query = retriever.make_query(question, lang)
+        finding = self.scope_of(question, lang)
+        masks = self._masks(within)
+        if masks is not None and not finding.outside:
+            ev = retriever.evidence(query, self.use_cards, masks)
+            decision = decide(retriever, ev, self.gate_params(lang))
+            if decision.confident and ev.ranking:
+                reply = self.compose(ev, lang, simple, decision.score, mode, t)
+                reply.within = "within"
+                return reply, ev
+        reply, ev = self._answer(query, finding, lang, simple, mode, t)
+        if within is not None:
+            reply.within = "general"
+        return reply, ev
+
+    def _masks(self, within: tuple[set, set] | None):
+        """Retriever.within's masks for (document ids, card ids), None when none is known."""
+        if within is None:
+            return None
+        docs = {d for d in within[0] if d in self.corpus.doc_by_id}
+        cards = set(within[1])
+        return self.retriever.within(docs, cards) if docs or cards else None
+
+    def _answer(self, query: Query, finding: ScopeFinding, lang: str, simple: bool, mode: str,
+                t: m.Translate) -> tuple[Reply, Evidence]:
+        """The reply of the whole base."""
+        retriever = self.retriever
+        ev = retriever.evidence(query, self.use_cards)
         if mode != "fused":
             retriever.fuse(ev, mode)
         decision = decide(retriever, ev, self.gate_params(lang))
+        if finding.outside:
+            related = None
+            if decision.confident and finding.places and ev.ranking:
+                related = self.compose(ev, lang, simple, decision.score, mode, t)
+                if related.kind != "card":  # a quoted sentence out of its context misleads
+                    related = None
+            return scope_reply(finding, self.scope.about_in(lang), related, lang,
+                               where_of(finding.body, lang), t, self.index, ev,
+                               decision.score), ev
         if not decision.confident or not ev.ranking:
-            return decline_reply(self.index, ev, lang, decision.score), ev
-        card_id, card_score = ev.best_card
-        if (mode == "fused" and card_id is not None
-                and card_score >= retriever.p(lang)["card_min"]):
-            card = self.corpus.card_by_id[card_id]
-            return card_reply(self.index, card, retriever.card_passages.get(card_id, []), ev,
-                              lang, simple, decision.score), ev
-        return extractive_reply(self.index, ev, lang, simple, decision.score), ev
+            where = where_of(finding.body or self.where.fallback, lang)
+            return decline_reply(self.index, ev, lang, decision.score, where, t), ev
+        return self.compose(ev, lang, simple, decision.score, mode, t), ev
+
+    def translator(self, lang: str, translate: m.Translate | None) -> m.Translate:
+        """`translate` when it speaks `lang`, else the catalogue of `lang`: a caller's gettext
+        bound to the page's locale must not put French labels in an English reply."""
+        own = self.translators.get(lang) or m.identity
+        if translate is None:
+            return own
+        probe = m.ACCORDING_TO_IN
+        said = translate(probe)
+        if said == probe != own(probe):  # French (the source) for a reply in another language
+            return own
+        if any(said == other(probe) != probe for other_lang, other in self.translators.items()
+               if other_lang != lang):  # another catalogue's language
+            return own
+        return translate
+
+    def scope_of(self, question: str, lang: str) -> ScopeFinding:
+        """What the question names that the documents do not cover. A long question that
+        first tells about the asker ("Je suis préposée à Rimouski… Est-ce que les syndicats…")
+        is checked on the sentences that ask: where the asker lives or works is context, not
+        the subject."""
+        text = self.phrasing.rewrite(question, lang)
+        return self.scope.check(question_focus(text) or text, lang)
+
+    def compose(self, ev: Evidence, lang: str, simple: bool, confidence: float, mode: str,
+                t: m.Translate) -> Reply:
+        """A card when one matches well enough (and a close second as "see also"), else a
+        quote of the best passage. A card that holds no name, date or number when the question
+        asks for one ("Qui a écrit la synthèse ?") gives way to a passage that holds one, unless
+        the question is one of the card's own: the card is about the topic, the passage
+        answers the question."""
+        retriever = self.retriever
+        ranked = ev.cards_by_score()
+        card_min = retriever.p(lang)["card_min"]
+        span = None
+        if mode == "fused" and ranked and ranked[0][1] >= card_min:
+            (best, score), rest = ranked[0], ranked[1:]
+            cards = self.corpus.card_by_id
+            asked = asked_kinds(ev.query.search)
+            written_for = ev.card_q_dense[retriever.card_ids.index(best)] >= WRITTEN_FOR
+            if asked and not written_for and not holds(cards[best].answer_text(lang, simple),
+                                                       asked):
+                span = fact_span(self.index, retriever, ev, asked, simple)
+            if span is None:
+                close = rest[0] if rest and rest[0][1] >= card_min and \
+                    score - rest[0][1] <= retriever.p(lang).get("see_also_margin",
+                                                              SEE_ALSO_MARGIN) else None
+                detail = None if simple else detail_span(
+                    self.index, retriever, ev, cards[best].answer_text(lang), lang,
+                    retriever.card_units.get(best, []), simple)
+                return card_reply(retriever, cards[best], ev, lang, simple, confidence,
+                                  cards[close[0]] if close else None, detail, t)
+        span = span or best_span(self.index, retriever, ev, simple)
+        return quote_reply(retriever, span, ev, lang, confidence, t)

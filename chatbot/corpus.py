@@ -1,4 +1,18 @@
-"""Load the corpus: documents split into passages, and question/answer cards."""
+"""The corpus: documents split into passages and retrieval units, and question/answer cards.
+
+A document body is cut into **blocks** (one paragraph, list or labelled paragraph each, as
+the document page shows them, in order, never overlapping). Retrieval works on **units** that
+follow the document's own structure, each with its heading path as context:
+
+- ``block``: one block (a paragraph, a labelled paragraph, a whole list with its label);
+- ``item``: one line of a list (a numbered measure, a proposal, a bullet), its heading path
+  ending with the list's label ("Objectif 8 : … › 8.1 Rendre obligatoire …");
+- ``section``: consecutive blocks under one heading, up to MAX_WORDS (the larger passages).
+
+Unit ids are ``<doc>-<hash of heading path and text>``: an unchanged unit keeps its id, so an
+index can re-encode only what changed. A corpus can be built from folders (`Corpus.load`) or
+from documents and cards already in memory (`Corpus(documents, cards)`).
+"""
 
 from __future__ import annotations
 
@@ -13,33 +27,44 @@ from .text import fold, normalize_space
 
 log = logging.getLogger(__name__)
 
-MIN_WORDS = 60
-MAX_WORDS = 200
-TARGET_WORDS = 140
+MAX_WORDS = 200  # a block or a section unit holds at most this many words
+TARGET_WORDS = 140  # a paragraph longer than MAX_WORDS is cut into pieces of about this size
+PAGE_CHARS = 12_000  # keeps a document page well under the 15 KB repeat-visit budget
 
 DOC_SUFFIXES = (".md", ".txt")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-# Cut points inside a paragraph: after sentence-final punctuation, or before a list line.
-_CUT = re.compile(r"(?<=[.!?…»])\s+(?=[«\"'(\[A-ZÀ-ÖØ-Þ0-9])|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+# Cut points inside a paragraph: after sentence-final punctuation.
+_CUT = re.compile(r"(?<=[.!?…»])\s+(?=[«\"'(\[A-ZÀ-ÖØ-Þ0-9])")
+PATH_SEP = " › "
 
 
 @dataclass
 class Passage:
+    """A retrieval unit (see the module docstring); blocks are also what a document page shows."""
+
     id: str
     doc_id: str
-    index: int
-    heading: str
-    text: str  # exact text of the document body (one or more paragraphs)
+    index: int  # position among the document's units
+    heading: str  # heading path; for an item, ends with its list's label
+    text: str  # exact text of the document body
+    kind: str = "block"  # "block" | "item" | "section"
+    blocks: tuple[int, int] = (0, 1)  # the document blocks it spans: [start, end)
+    line: int = -1  # for an item: its line in the block
     page: int = 1  # the part of the document page that shows it (long documents are split)
+    anchor: str = ""  # id of the block that holds it on the document page
 
     @property
     def words(self) -> int:
         return len(self.text.split())
 
-    @property
-    def url(self) -> str:
-        part = f"?partie={self.page}" if self.page > 1 else ""
-        return f"/chat/sources/{self.doc_id}{part}#{self.id}"
+    def overlaps(self, other: Passage) -> bool:
+        """True when both units show some of the same document text."""
+        if self.doc_id != other.doc_id:
+            return False
+        if self.blocks[1] <= other.blocks[0] or other.blocks[1] <= self.blocks[0]:
+            return False
+        return not (self.line >= 0 and other.line >= 0 and self.line != other.line)
 
 
 @dataclass
@@ -51,13 +76,12 @@ class Document:
     language: str
     source: str
     url: str | None  # original location of the text, if any (front matter `url`)
-    path: Path
     body: str
-    passages: list[Passage] = field(default_factory=list)
-
-    @property
-    def page_url(self) -> str:
-        return f"/chat/sources/{self.id}"
+    # how replies name the document ("Selon <short_title> : « … »"), per language
+    short_title: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+    passages: list[Passage] = field(default_factory=list)  # blocks, in document order
+    units: list[Passage] = field(default_factory=list)  # every retrieval unit
 
     @property
     def page_count(self) -> int:
@@ -65,6 +89,9 @@ class Document:
 
     def passages_on_page(self, page: int) -> list[Passage]:
         return [p for p in self.passages if p.page == page]
+
+    def cited_as(self, lang: str) -> str:
+        return self.short_title.get(lang) or self.short_title.get("fr") or self.title
 
 
 @dataclass
@@ -80,7 +107,7 @@ class Card:
     questions: dict[str, list[str]]
     answer: dict[str, str]
     sources: list[CardSource]
-    path: Path
+    path: Path | None = None
 
     def answer_text(self, lang: str, simple: bool = False) -> str:
         lang = lang if lang in ("fr", "en") else "fr"
@@ -103,8 +130,8 @@ def parse_front_matter(raw: str) -> tuple[dict[str, str], str]:
     return meta, raw  # unterminated front matter: treat the whole file as body
 
 
-def _blocks(body: str) -> list[tuple[str, str]]:
-    """(heading, paragraph) pairs, in order; a heading path keeps the `##` and `###` levels."""
+def _paragraphs(body: str) -> list[tuple[str, str]]:
+    """(heading path, paragraph) pairs, in order; the path keeps the `##` and deeper levels."""
     out: list[tuple[str, str]] = []
     headings: dict[int, str] = {}
     para: list[str] = []
@@ -113,7 +140,7 @@ def _blocks(body: str) -> list[tuple[str, str]]:
         if para:
             text = "\n".join(para).strip()
             if text:
-                out.append((" › ".join(headings[k] for k in sorted(headings)), text))
+                out.append((PATH_SEP.join(headings[k] for k in sorted(headings)), text))
             para.clear()
 
     for line in body.splitlines():
@@ -143,7 +170,7 @@ def _cut_long(text: str) -> list[str]:
         if count >= TARGET_WORDS and b < len(text):
             starts.append(b)
             count = 0
-    if len(starts) > 1 and len(text[starts[-1]:].split()) < MIN_WORDS // 2:
+    if len(starts) > 1 and len(text[starts[-1]:].split()) < TARGET_WORDS // 4:
         starts.pop()  # a short tail stays with the previous piece
     return [s.strip() for s in _segments(text, starts[1:]) if s.strip()]
 
@@ -153,63 +180,104 @@ def _segments(text: str, cuts: list[int]) -> list[str]:
     return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
-PAGE_CHARS = 12_000  # keeps a document page well under the 15 KB repeat-visit budget
+def is_list_line(line: str) -> bool:
+    return bool(_LIST_LINE.match(line))
 
 
-def assign_pages(passages: list[Passage]) -> None:
-    """Number the parts of a long document for its web page: a part ends at a heading once it
-    holds PAGE_CHARS characters, or mid-section when one section alone is longer."""
-    page, size, heading = 1, 0, None
-    for passage in passages:
-        new_section = passage.heading != heading
-        if size and (size + len(passage.text) > PAGE_CHARS) and (new_section or
-                                                                 size >= PAGE_CHARS):
-            page, size = page + 1, 0
-        passage.page = page
-        size += len(passage.text)
-        heading = passage.heading
+def list_item_text(line: str) -> str:
+    """A list line without its bullet ("- 8.1 Rendre…" -> "8.1 Rendre…")."""
+    return _LIST_LINE.sub("", line, count=1).strip()
 
 
-def split_passages(doc_id: str, body: str) -> list[Passage]:
-    """Passages of ~MIN..MAX words: short paragraphs under one heading are merged, long ones cut."""
-    groups: list[tuple[str, list[str]]] = []
-    for heading, para in _blocks(body):
-        for piece in _cut_long(para) if len(para.split()) > MAX_WORDS else [para]:
-            n = len(piece.split())
-            if groups and groups[-1][0] == heading:
-                cur = groups[-1][1]
-                cur_n = sum(len(p.split()) for p in cur)
-                if cur_n < MIN_WORDS and cur_n + n <= MAX_WORDS:
-                    cur.append(piece)
-                    continue
-            groups.append((heading, [piece]))
-    # A short last group of a section is merged back into its predecessor when it fits.
-    merged: list[tuple[str, list[str]]] = []
-    for heading, paras in groups:
-        n = sum(len(p.split()) for p in paras)
-        if merged and merged[-1][0] == heading and n < MIN_WORDS:
-            prev_n = sum(len(p.split()) for p in merged[-1][1])
-            if prev_n + n <= MAX_WORDS:
-                merged[-1][1].extend(paras)
-                continue
-        merged.append((heading, list(paras)))
+def _unit_id(doc_id: str, heading: str, text: str, seen: set[str]) -> str:
+    digest = hashlib.sha1(f"{heading}\n{normalize_space(text)}".encode()).hexdigest()[:10]
+    pid, k = f"{doc_id}-{digest}", 2
+    while pid in seen:  # identical text under the same heading, repeated in one document
+        pid, k = f"{doc_id}-{digest}-{k}", k + 1
+    seen.add(pid)
+    return pid
 
-    passages: list[Passage] = []
+
+def split_blocks(body: str) -> list[tuple[str, str]]:
+    """(heading path, block text): one per paragraph; a paragraph over MAX_WORDS is cut."""
+    out = []
+    for heading, para in _paragraphs(body):
+        pieces = _cut_long(para) if len(para.split()) > MAX_WORDS else [para]
+        out += [(heading, piece) for piece in pieces]
+    return out
+
+
+def split_units(doc_id: str, body: str) -> tuple[list[Passage], list[Passage]]:
+    """(blocks, units) of one document body; every block is also a unit."""
     seen: set[str] = set()
-    for i, (heading, paras) in enumerate(merged):
-        text = "\n\n".join(paras)
-        digest = hashlib.sha1(normalize_space(text).encode()).hexdigest()[:8]
-        pid, k = f"{doc_id}-{digest}", 2
-        while pid in seen:  # identical text repeated in one document
-            pid, k = f"{doc_id}-{digest}-{k}", k + 1
-        seen.add(pid)
-        passages.append(Passage(pid, doc_id, i, heading, text))
-    return passages
+    raw = split_blocks(body)
+    blocks = [Passage(_unit_id(doc_id, h, t, seen), doc_id, 0, h, t, "block", (b, b + 1))
+              for b, (h, t) in enumerate(raw)]
+    for b in blocks:
+        b.anchor = b.id
+    units: list[Passage] = []
+    for b, block in enumerate(blocks):
+        units.append(block)
+        lines = block.text.split("\n")
+        items = [i for i, line in enumerate(lines) if is_list_line(line)]
+        if len(items) < 2 and len(lines) == 1:
+            continue  # a one-line block is its own item
+        label = ""
+        for i, line in enumerate(lines):
+            if not is_list_line(line):
+                label = line.strip()
+                continue
+            heading = PATH_SEP.join(x for x in (block.heading, label) if x)
+            text = list_item_text(line)
+            units.append(Passage(_unit_id(doc_id, heading, text, seen), doc_id, 0, heading, text,
+                                 "item", (b, b + 1), i, anchor=block.id))
+    units += _sections(doc_id, blocks, seen)
+    units.sort(key=lambda u: (u.blocks[0], u.kind != "section", u.line))
+    for i, u in enumerate(units):
+        u.index = i
+    return blocks, units
 
 
-def load_document(path: Path) -> Document:
-    meta, body = parse_front_matter(path.read_text(encoding="utf-8"))
-    doc_id = meta.get("id") or path.stem
+def _sections(doc_id: str, blocks: list[Passage], seen: set[str]) -> list[Passage]:
+    """Windows of 2+ consecutive blocks under one heading, each up to MAX_WORDS."""
+    out = []
+    start = 0
+    while start < len(blocks):
+        end, words = start, 0
+        while (end < len(blocks) and blocks[end].heading == blocks[start].heading
+               and words + blocks[end].words <= MAX_WORDS):
+            words += blocks[end].words
+            end += 1
+        if end - start >= 2:
+            heading = blocks[start].heading
+            text = "\n\n".join(b.text for b in blocks[start:end])
+            out.append(Passage(_unit_id(doc_id, heading, text, seen), doc_id, 0, heading, text,
+                               "section", (start, end), anchor=blocks[start].id))
+        start = max(end, start + 1)
+    return out
+
+
+def assign_pages(blocks: list[Passage], units: list[Passage]) -> None:
+    """Number the parts of a long document for its web page: a part ends at a heading once it
+    holds PAGE_CHARS characters, or mid-section when one section alone is longer. A unit is
+    on the page of the block it starts with."""
+    page, size, heading = 1, 0, None
+    for block in blocks:
+        new_section = block.heading != heading
+        if size and (size + len(block.text) > PAGE_CHARS) and (new_section or
+                                                               size >= PAGE_CHARS):
+            page, size = page + 1, 0
+        block.page = page
+        size += len(block.text)
+        heading = block.heading
+    for unit in units:
+        unit.page = blocks[unit.blocks[0]].page
+
+
+def parse_document(raw: str, default_id: str = "document", path: Path | None = None) -> Document:
+    """A document from its text (front matter + Markdown body)."""
+    meta, body = parse_front_matter(raw)
+    doc_id = meta.get("id") or default_id
     doc = Document(
         id=doc_id,
         title=meta.get("title", doc_id),
@@ -218,19 +286,25 @@ def load_document(path: Path) -> Document:
         language=(meta.get("language") or "fr")[:2].lower(),
         source=meta.get("source", ""),
         url=meta.get("url") or None,
-        path=path,
         body=body,
+        short_title={lang: meta[key] for lang, key in (("fr", "short_title"),
+                                                       ("en", "short_title_en")) if meta.get(key)},
+        path=path,
     )
-    doc.passages = split_passages(doc_id, body)
-    assign_pages(doc.passages)
+    doc.passages, doc.units = split_units(doc_id, body)
+    assign_pages(doc.passages, doc.units)
     return doc
 
 
-def load_card(path: Path) -> Card:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+def load_document(path: Path) -> Document:
+    return parse_document(path.read_text(encoding="utf-8"), path.stem, path)
+
+
+def parse_card(data: dict, default_id: str = "card", path: Path | None = None) -> Card:
+    """A card from its parsed TOML (or any mapping of the same shape)."""
     questions = {k: [q for q in v if q.strip()] for k, v in data.get("questions", {}).items()}
     return Card(
-        id=str(data.get("id") or path.stem),
+        id=str(data.get("id") or default_id),
         review_date=data.get("review_date"),
         questions=questions,
         answer={k: str(v).strip() for k, v in data.get("answer", {}).items()},
@@ -239,15 +313,34 @@ def load_card(path: Path) -> Card:
     )
 
 
+def load_card(path: Path) -> Card:
+    return parse_card(tomllib.loads(path.read_text(encoding="utf-8")), path.stem, path)
+
+
+GUIDE_FILES = {"synonyms": "synonyms.toml", "where": "where-to-ask.toml", "scope": "scope.toml"}
+
+
+def load_guides(root: Path) -> dict[str, dict]:
+    """The guide files of a corpus folder, parsed (a missing file is left out)."""
+    return {name: tomllib.loads((root / file).read_text(encoding="utf-8"))
+            for name, file in GUIDE_FILES.items() if (root / file).is_file()}
+
+
 class Corpus:
-    def __init__(self, root: Path, documents: list[Document], cards: list[Card]):
+    """Documents and cards, plus the guides a deployment edits (parsed TOML, {} when absent):
+    `synonyms` (everyday phrasing), `where` (where to ask), `scope` (what is covered)."""
+
+    def __init__(self, documents: list[Document], cards: list[Card], root: Path | None = None,
+                 guides: dict[str, dict] | None = None):
         self.root = root
+        self.guides = {name: dict((guides or {}).get(name) or {}) for name in GUIDE_FILES}
         self.documents = documents
         self.cards = cards
         self.doc_by_id = {d.id: d for d in documents}
         self.card_by_id = {c.id: c for c in cards}
-        self.passages = [p for d in documents for p in d.passages]
-        self.passage_by_id = {p.id: p for p in self.passages}
+        self.passages = [p for d in documents for p in d.passages]  # blocks
+        self.block_by_id = {b.id: b for b in self.passages}
+        self.units = [u for d in documents for u in d.units]
 
     @classmethod
     def load(cls, root: Path | str) -> Corpus:
@@ -260,44 +353,44 @@ class Corpus:
                 cards.append(load_card(p))
             except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
                 log.warning("skipping card %s: %s", p.name, exc)
-        return cls(root, docs, cards)
+        return cls(docs, cards, root, load_guides(root))
 
-    @staticmethod
-    def files(root: Path | str) -> list[Path]:
-        root = Path(root)
-        docs = [p for p in (root / "documents").glob("*") if p.suffix in DOC_SUFFIXES]
-        return sorted(docs + list((root / "cards").glob("*.toml")))
+    def without_cards(self) -> Corpus:
+        return Corpus(self.documents, [], self.root, self.guides)
 
-    @staticmethod
-    def content_hash(root: Path | str) -> str:
-        """Hash of every document and card file (names and bytes)."""
-        root = Path(root)
+    def content_hash(self) -> str:
+        """Hash of everything the index is built from: unit ids (content-hashed), document
+        languages and the cards' questions, answers and quotes."""
         h = hashlib.sha256()
-        for p in Corpus.files(root):
-            h.update(p.relative_to(root).as_posix().encode() + b"\0")
-            h.update(p.read_bytes() + b"\0")
+        for doc in self.documents:
+            h.update(f"{doc.id}\0{doc.language}\0".encode())
+            h.update("\0".join(u.id for u in doc.units).encode() + b"\1")
+        for card in self.cards:
+            h.update(repr((card.id, sorted(card.questions.items()), sorted(card.answer.items()),
+                           [(s.doc, s.quote) for s in card.sources])).encode() + b"\1")
         return h.hexdigest()
 
-    def passages_for_quote(self, doc_id: str, quote: str) -> list[Passage]:
-        """Passages of `doc_id` that contain (or overlap) the quote; [] when it is not found."""
+    def units_for_quote(self, doc_id: str, quote: str) -> list[Passage]:
+        """Units of `doc_id` that contain the quote (the smallest first); when no single unit
+        holds it, the blocks it spans. [] when it is not found."""
         doc = self.doc_by_id.get(doc_id)
         if doc is None or not quote.strip():
             return []
         for norm in (normalize_space, lambda s: normalize_space(fold(s))):
             q = norm(quote)
-            texts = [norm(p.text) for p in doc.passages]
-            inside = [p for p, t in zip(doc.passages, texts, strict=False) if q in t]
-            inside = inside or [p for p in doc.passages if q in norm(p.heading)]  # a heading
+            inside = [u for u in doc.units if q in norm(u.text)]
+            inside = inside or [u for u in doc.units if q in norm(u.heading)]  # a list's label
             if inside:
-                return inside[:1]
+                return sorted(inside, key=lambda u: u.words)
             joined, spans, pos = "", [], 0
-            for t in texts:
+            for b in doc.passages:
+                t = norm(b.text)
                 spans.append((pos, pos + len(t)))
                 joined += t + " "
                 pos += len(t) + 1
             at = joined.find(q)
             if at >= 0:
                 end = at + len(q)
-                pairs = zip(doc.passages, spans, strict=True)
-                return [p for p, (a, b) in pairs if a < end and b > at]
+                return [b for b, (a, z) in zip(doc.passages, spans, strict=True)
+                        if a < end and z > at]
         return []

@@ -125,3 +125,15 @@ def get_encoder(name: str | Encoder | None = None) -> Encoder:
         if name.startswith(prefix):
             return SentenceTransformerEncoder(name[len(prefix):])
     raise ValueError(f"unknown encoder {name!r} (use 'usem3' or 'sentence-transformers:<model>')")
+
+
+_shared: dict[str, Encoder] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_encoder(name: str) -> Encoder:
+    """One encoder per name in this process (the model is loaded once, then reused)."""
+    with _shared_lock:
+        if name not in _shared:
+            _shared[name] = get_encoder(name)
+        return _shared[name]

@@ -2,8 +2,8 @@
 
 Features (all on comparable 0..1-ish scales, none is the fused ranking score):
 - ``dense``: best cosine between the question and a passage (passage or sentence embedding),
-- ``lexical``: idf-weighted share of the question's terms present in one of the top passages,
-- ``card``: best card-question match score.
+- ``lexical``: idf-weighted share of the question's terms present in one of the top units,
+- ``card``: best card match score (0 when cards are switched off).
 The gate answers when ``w · features >= threshold``, or, for topics no card covers, when the
 passage evidence alone (``a·dense + (1-a)·lexical``) is above every out-of-scope question of
 the dev set. Whatever the evidence, it declines when ``known`` (idf-weighted share of the
@@ -36,7 +36,7 @@ class GateDecision:
 def features(retriever: Retriever, ev: Evidence) -> dict[str, float]:
     p = retriever.p(ev.query.lang)
     dense = (1 - p["w_sent"]) * ev.dense + p["w_sent"] * ev.sent
-    top = ev.ranking[:3]
+    top = retriever.distinct(ev.ranking, 3)
     _, card = ev.best_card
     return {
         "dense": float(dense.max()) if len(dense) else 0.0,

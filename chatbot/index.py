@@ -1,8 +1,13 @@
 """Search indexes over the corpus, built once and cached on disk.
 
-The cache lives in ``<cache_dir>/<key>/`` where the key hashes the corpus files, the encoder
-name and INDEX_VERSION; any change gives a new key, hence a rebuild. A build is written to a
-temporary folder then renamed, so concurrent workers never read half an index.
+Indexed: every retrieval unit (heading path + text), every sentence of every block, every
+card question, and each card's content (its answers and quotes, to tell neighbouring cards
+apart); the word search is BM25 (bm25s), the dense search faiss (dense.py). The cache lives
+in ``<cache_dir>/<key>/`` where the key hashes the corpus content
+(`Corpus.content_hash`), the encoder name and INDEX_VERSION; any change gives a new key, hence
+a rebuild. A rebuild re-encodes only the texts the newest cache of the same encoder does not
+hold (unit ids are content hashes). A build is written to a temporary folder then renamed, so
+concurrent workers never read half an index.
 """
 
 from __future__ import annotations
@@ -22,27 +27,22 @@ from pathlib import Path
 import numpy as np
 
 from .bridge import Bridge, vocabulary
-from .corpus import Corpus
+from .corpus import Corpus, Passage
+from .dense import Dense
 from .encoders import Encoder
 from .text import analyze, split_sentences
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "5"
+INDEX_VERSION = "8"
 # bm25s cannot index an empty vocabulary (a corpus without cards): one placeholder document
 # that no query token can match stands in; callers slice scores to the real count.
 EMPTY_COLLECTION = [["\x00"]]
-REPO_ROOT = Path(__file__).resolve().parent.parent
-MIN_SENTENCE_WORDS = 6
+MIN_SENTENCE_WORDS = 3
 
 
-def default_cache_dir() -> Path:
-    env = os.environ.get("CHATBOT_CACHE_DIR")
-    return Path(env) if env else REPO_ROOT / "instance" / "chatbot-index"
-
-
-def passage_text_for_search(passage) -> str:
-    return f"{passage.heading}\n{passage.text}" if passage.heading else passage.text
+def search_text(unit: Passage) -> str:
+    return f"{unit.heading}\n{unit.text}" if unit.heading else unit.text
 
 
 @dataclass
@@ -53,74 +53,107 @@ class CardQuestion:
 
 
 @dataclass
-class Sentence:
-    passage: int  # index into corpus.passages
+class CardContent:
+    """A card's answer (per language) or one of its quotes: what the card says."""
+
+    card_id: str
+    lang: str
     text: str
 
 
-def _sentences(corpus: Corpus) -> list[Sentence]:
+@dataclass
+class Sentence:
+    block: int  # index into corpus.passages (the blocks)
+    line: int  # line of the block it is on
+    text: str
+
+
+def block_sentences(corpus: Corpus) -> list[Sentence]:
     out = []
-    for i, p in enumerate(corpus.passages):
-        for s in split_sentences(p.text):
-            s = s.lstrip("-*• ").strip()
-            if len(s.split()) >= MIN_SENTENCE_WORDS:
-                out.append(Sentence(i, s))
+    for b, block in enumerate(corpus.passages):
+        for line_no, line in enumerate(block.text.split("\n")):
+            for s in split_sentences(line):
+                s = s.lstrip("-*• ").strip()
+                if len(s.split()) >= MIN_SENTENCE_WORDS:
+                    out.append(Sentence(b, line_no, s))
     return out
 
 
-def _card_questions(corpus: Corpus) -> list[CardQuestion]:
+def card_questions(corpus: Corpus) -> list[CardQuestion]:
     return [CardQuestion(c.id, lang, q) for c in corpus.cards
             for lang, qs in sorted(c.questions.items()) for q in qs]
 
 
-class _FlatIP:
-    """faiss IndexFlatIP returning a dense score vector (the corpora are small)."""
+def card_contents(corpus: Corpus) -> list[CardContent]:
+    out = []
+    for c in corpus.cards:
+        for lang in ("fr", "en"):
+            if c.answer.get(lang):
+                out.append(CardContent(c.id, lang, c.answer[lang]))
+        lang_of = {d.id: d.language for d in corpus.documents}
+        out += [CardContent(c.id, lang_of.get(s.doc, "fr"), s.quote) for s in c.sources]
+    return out
 
-    def __init__(self, index):
-        self.index = index
 
-    @classmethod
-    def from_vectors(cls, vecs: np.ndarray, dim: int):
-        import faiss
-
-        index = faiss.IndexFlatIP(dim)
-        if len(vecs):
-            index.add(np.ascontiguousarray(vecs, dtype=np.float32))
-        return cls(index)
-
-    def scores(self, query: np.ndarray) -> np.ndarray:
-        n = self.index.ntotal
-        out = np.full(n, -1.0, dtype=np.float32)
-        if n:
-            d, i = self.index.search(query.reshape(1, -1).astype(np.float32), n)
-            out[i[0]] = d[0]
-        return out
+def _texts(corpus: Corpus) -> dict[str, list[str]]:
+    """Every text the index embeds, by group, in a fixed order."""
+    return {
+        "units": [search_text(u) for u in corpus.units],
+        "questions": [q.text for q in card_questions(corpus)],
+        "contents": [c.text for c in card_contents(corpus)],
+        "sentences": [s.text for s in block_sentences(corpus)],
+        "bridge": vocabulary([search_text(u) for u in corpus.passages
+                              if corpus.doc_by_id[u.doc_id].language == "fr"]),
+    }
 
 
 class Index:
-    def __init__(self, corpus: Corpus, encoder: Encoder, key: str, *, passage_vecs, card_vecs,
-                 sentence_vecs, bm25_passages, bm25_cards, df: dict[str, int], n_docs: int,
-                 bridge: Bridge | None = None):
+    def __init__(self, corpus: Corpus, encoder: Encoder, key: str, *, vectors: dict,
+                 bm25_units, bm25_cards, df: dict[str, int], n_docs: int,
+                 unit_tokens: list[list[str]]):
         self.corpus = corpus
         self.encoder = encoder
         self.key = key
-        self.card_questions = _card_questions(corpus)
-        self.sentences = _sentences(corpus)
-        self.passage_vecs = passage_vecs
-        self.card_vecs = card_vecs
-        self.sentence_vecs = sentence_vecs
-        dim = passage_vecs.shape[1] if passage_vecs.ndim == 2 else 0
+        self.vectors = vectors
+        self.card_questions = card_questions(corpus)
+        self.card_contents = card_contents(corpus)
+        self.sentences = block_sentences(corpus)
+        dim = vectors["units"].shape[1] if vectors["units"].ndim == 2 else encoder.dim
         self.dim = dim
-        self.dense_passages = _FlatIP.from_vectors(passage_vecs, dim)
-        self.dense_cards = _FlatIP.from_vectors(card_vecs, dim)
-        self.bm25_passages = bm25_passages
+        # faiss indexes (exact inner product on L2-normalised rows: cosines)
+        self.dense_units = Dense(vectors["units"], dim)
+        self.dense_sentences = Dense(vectors["sentences"], dim)
+        self.dense_questions = Dense(vectors["questions"], dim)
+        self.dense_contents = Dense(vectors["contents"], dim)
+        self.unit_vecs = self.dense_units.vectors
+        self.sentence_vecs = self.dense_sentences.vectors
+        self.bm25_units = bm25_units
         self.bm25_cards = bm25_cards
         self.df = df
         self.n_docs = n_docs
-        self.bridge = bridge or Bridge([], np.zeros((0, dim), np.float32))
-        self.sentences_of = [[] for _ in corpus.passages]
+        self.unit_tokens = unit_tokens  # the stems of each unit's search text
+        self.bridge = Bridge(list(vectors.get("bridge_words", [])),
+                             Dense(vectors["bridge"], dim))
+        self._link_sentences()
+
+    def _link_sentences(self) -> None:
+        """Which sentences each unit holds (a sentence belongs to its block, its item and the
+        sections around it), as parallel arrays and per unit."""
+        corpus = self.corpus
+        block_pos = {b.id: i for i, b in enumerate(corpus.passages)}
+        first_block = {d.id: block_pos[d.passages[0].id] for d in corpus.documents if d.passages}
+        by_block: dict[int, list[int]] = {}
         for j, s in enumerate(self.sentences):
-            self.sentences_of[s.passage].append(j)
+            by_block.setdefault(s.block, []).append(j)
+        self.sentences_of: list[list[int]] = []
+        for u in corpus.units:
+            base = first_block.get(u.doc_id, 0)
+            found = [j for b in range(base + u.blocks[0], base + u.blocks[1])
+                     for j in by_block.get(b, []) if u.line < 0 or self.sentences[j].line == u.line]
+            self.sentences_of.append(found)
+        pairs = [(j, i) for i, js in enumerate(self.sentences_of) for j in js]
+        self.pair_sentence = np.array([p[0] for p in pairs], dtype=np.int64)
+        self.pair_unit = np.array([p[1] for p in pairs], dtype=np.int64)
 
     # -- lexical helpers -------------------------------------------------------------------
     def idf(self, token: str) -> float:
@@ -129,63 +162,70 @@ class Index:
 
     # -- building and caching --------------------------------------------------------------
     @staticmethod
-    def cache_key(corpus_dir: Path, encoder: Encoder) -> str:
+    def cache_key(corpus: Corpus, encoder: Encoder) -> str:
         h = hashlib.sha256()
-        for part in (Corpus.content_hash(corpus_dir), encoder.name, INDEX_VERSION):
+        for part in (corpus.content_hash(), encoder.name, INDEX_VERSION):
             h.update(part.encode() + b"\0")
         return h.hexdigest()[:20]
 
     @classmethod
-    def build(cls, corpus: Corpus, encoder: Encoder, key: str) -> Index:
+    def build(cls, corpus: Corpus, encoder: Encoder, key: str,
+              known: dict[str, np.ndarray] | None = None) -> Index:
+        """Build the index; `known` maps texts to vectors already computed (not re-encoded)."""
         import bm25s
 
-        passages = corpus.passages
-        questions = _card_questions(corpus)
-        sentences = _sentences(corpus)
-        lang_of = {d.id: d.language for d in corpus.documents}
-        # French content words, for the cross-lingual bridge of English questions (bridge.py)
-        vocab = vocabulary([passage_text_for_search(p) for p in passages
-                            if lang_of[p.doc_id] == "fr"])
-        texts = ([passage_text_for_search(p) for p in passages] + [q.text for q in questions]
-                 + [s.text for s in sentences] + vocab)
-        vecs = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), np.float32)
-        dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[1] else encoder.dim
-        vecs = vecs.reshape(-1, dim)
-        a, b = len(passages), len(passages) + len(questions)
-        c = b + len(sentences)
+        groups = _texts(corpus)
+        known = known or {}
+        todo = list(dict.fromkeys(t for texts in groups.values() for t in texts
+                                  if t not in known))
+        fresh = encoder.encode(todo) if todo else np.zeros((0, encoder.dim), np.float32)
+        dim = fresh.shape[1] if fresh.ndim == 2 and fresh.shape[1] else (
+            next(iter(known.values())).shape[0] if known else encoder.dim)
+        table = dict(known)
+        table.update(zip(todo, fresh.reshape(-1, dim), strict=True))
+        vectors = {name: (np.stack([table[t] for t in texts]).astype(np.float32) if texts
+                          else np.zeros((0, dim), np.float32))
+                   for name, texts in groups.items()}
+        vectors["bridge_words"] = groups["bridge"]
 
-        p_tokens = [analyze(passage_text_for_search(p), lang_of[p.doc_id]) for p in passages]
-        q_tokens = [analyze(q.text, q.lang) for q in questions]
-        bm25_p = bm25s.BM25()
-        bm25_p.index(p_tokens or EMPTY_COLLECTION, show_progress=False)
+        lang_of = {d.id: d.language for d in corpus.documents}
+        u_tokens = [analyze(search_text(u), lang_of[u.doc_id]) for u in corpus.units]
+        q_tokens = [analyze(q.text, q.lang) for q in card_questions(corpus)]
+        bm25_u = bm25s.BM25()
+        bm25_u.index(u_tokens or EMPTY_COLLECTION, show_progress=False)
         bm25_c = bm25s.BM25()
         bm25_c.index(q_tokens or EMPTY_COLLECTION, show_progress=False)
-        df = Counter(t for toks in p_tokens + q_tokens for t in set(toks))
-        return cls(corpus, encoder, key, passage_vecs=vecs[:a], card_vecs=vecs[a:b],
-                   sentence_vecs=vecs[b:c], bm25_passages=bm25_p, bm25_cards=bm25_c,
-                   df=dict(df), n_docs=len(p_tokens) + len(q_tokens),
-                   bridge=Bridge(vocab, vecs[c:]))
+        df = Counter(t for toks in u_tokens + q_tokens for t in set(toks))
+        return cls(corpus, encoder, key, vectors=vectors, bm25_units=bm25_u, bm25_cards=bm25_c,
+                   df=dict(df), n_docs=len(u_tokens) + len(q_tokens), unit_tokens=u_tokens)
+
+    def texts_and_vectors(self) -> dict[str, np.ndarray]:
+        """Every embedded text with its vector (to reuse when the corpus changes a little)."""
+        groups = _texts(self.corpus)
+        out = {}
+        for name, texts in groups.items():
+            out.update(zip(texts, self.vectors[name], strict=True))
+        return out
 
     def save(self, target: Path) -> None:
         """Write to a temporary sibling folder, then rename it to `target` (atomic)."""
-        import faiss
-
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
         try:
-            np.save(tmp / "sentences.npy", self.sentence_vecs)
-            np.save(tmp / "bridge.npy", self.bridge.vecs)
-            faiss.write_index(self.dense_passages.index, str(tmp / "passages.faiss"))
-            faiss.write_index(self.dense_cards.index, str(tmp / "cards.faiss"))
-            self.bm25_passages.save(str(tmp / "bm25_passages"), show_progress=False)
+            np.savez(tmp / "vectors.npz", **{k: v for k, v in self.vectors.items()
+                                             if k != "bridge_words"})
+            self.bm25_units.save(str(tmp / "bm25_units"), show_progress=False)
             self.bm25_cards.save(str(tmp / "bm25_cards"), show_progress=False)
             meta = {"key": self.key, "encoder": self.encoder.name, "dim": self.dim,
                     "version": INDEX_VERSION, "built": time.time(), "n_docs": self.n_docs,
-                    "passages": [p.id for p in self.corpus.passages],
+                    "units": [u.id for u in self.corpus.units],
                     "card_questions": len(self.card_questions),
                     "sentences": len(self.sentences), "df": self.df,
-                    "bridge_vocabulary": self.bridge.vocab}
+                    "bridge_vocabulary": self.vectors["bridge_words"],
+                    "unit_tokens": self.unit_tokens}
             (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+            texts = {k: v for k, v in _texts(self.corpus).items() if k != "bridge"}
+            (tmp / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
             try:
                 os.rename(tmp, target)
             except OSError:  # another worker finished first: keep its copy
@@ -197,26 +237,19 @@ class Index:
     @classmethod
     def load_cached(cls, folder: Path, corpus: Corpus, encoder: Encoder) -> Index | None:
         import bm25s
-        import faiss
 
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-            if meta["passages"] != [p.id for p in corpus.passages]:
+            if meta["units"] != [u.id for u in corpus.units]:
                 return None
-            dense_p = faiss.read_index(str(folder / "passages.faiss"))
-            dense_c = faiss.read_index(str(folder / "cards.faiss"))
-            passage_vecs = dense_p.reconstruct_n(0, dense_p.ntotal) if dense_p.ntotal else \
-                np.zeros((0, meta["dim"]), np.float32)
-            card_vecs = dense_c.reconstruct_n(0, dense_c.ntotal) if dense_c.ntotal else \
-                np.zeros((0, meta["dim"]), np.float32)
+            with np.load(folder / "vectors.npz") as data:
+                vectors = {k: data[k] for k in data.files}
+            vectors["bridge_words"] = meta["bridge_vocabulary"]
             index = cls(
-                corpus, encoder, meta["key"], passage_vecs=passage_vecs.reshape(-1, meta["dim"]),
-                card_vecs=card_vecs.reshape(-1, meta["dim"]),
-                sentence_vecs=np.load(folder / "sentences.npy"),
-                bm25_passages=bm25s.BM25.load(str(folder / "bm25_passages"), show_progress=False),
+                corpus, encoder, meta["key"], vectors=vectors,
+                bm25_units=bm25s.BM25.load(str(folder / "bm25_units"), show_progress=False),
                 bm25_cards=bm25s.BM25.load(str(folder / "bm25_cards"), show_progress=False),
-                df=meta["df"], n_docs=meta["n_docs"],
-                bridge=Bridge(meta["bridge_vocabulary"], np.load(folder / "bridge.npy")))
+                df=meta["df"], n_docs=meta["n_docs"], unit_tokens=meta["unit_tokens"])
         except (OSError, KeyError, ValueError, RuntimeError) as exc:
             log.warning("ignoring unreadable index cache %s: %s", folder, exc)
             return None
@@ -225,25 +258,61 @@ class Index:
         return index
 
     @classmethod
-    def open(cls, corpus_dir: Path, encoder: Encoder, cache_dir: Path | None = None,
-             corpus: Corpus | None = None, rebuild: bool = False) -> Index:
-        """The cached index for this corpus and encoder, built (and cached) when missing."""
-        corpus = corpus or Corpus.load(corpus_dir)
-        cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
-        key = cls.cache_key(corpus_dir, encoder)
+    def open(cls, corpus: Corpus | Path | str, encoder: Encoder, cache_dir: Path | None = None,
+             rebuild: bool = False) -> Index:
+        """The cached index for this corpus and encoder, built (and cached) when missing;
+        without a cache folder, built and kept in memory only."""
+        if not isinstance(corpus, Corpus):
+            corpus = Corpus.load(corpus)
+        key = cls.cache_key(corpus, encoder)
+        if cache_dir is None:
+            return cls.build(corpus, encoder, key, {})
+        cache_dir = Path(cache_dir)
         folder = cache_dir / key
+        stale = rebuild
         if folder.is_dir() and not rebuild:
             index = cls.load_cached(folder, corpus, encoder)
             if index is not None:
                 return index
-        index = cls.build(corpus, encoder, key)
-        if rebuild and folder.is_dir():
+            stale = True  # unreadable or stale: replaced below, not kept beside the new one
+        index = cls.build(corpus, encoder, key, None if rebuild else
+                          _previous_vectors(cache_dir, encoder.name, key))
+        if stale and folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
         try:
             index.save(folder)
         except OSError as exc:  # read-only deployment: serve from memory
             log.warning("could not cache the chatbot index in %s: %s", cache_dir, exc)
         return index
+
+
+def _previous_vectors(cache_dir: Path, encoder_name: str, key: str) -> dict[str, np.ndarray]:
+    """Texts and vectors of the newest cached index of this encoder (to re-encode less)."""
+    if not cache_dir.is_dir():
+        return {}
+    metas = []
+    for child in cache_dir.iterdir():
+        try:
+            meta = json.loads((child / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if (child.name != key and meta.get("encoder") == encoder_name
+                and meta.get("version") == INDEX_VERSION):
+            metas.append((meta.get("built", 0), child, meta))
+    if not metas:
+        return {}
+    _, folder, meta = max(metas, key=lambda m: m[0])
+    try:
+        groups = json.loads((folder / "texts.json").read_text(encoding="utf-8"))
+        with np.load(folder / "vectors.npz") as data:
+            out = {}
+            for name, texts in groups.items():
+                out.update(zip(texts, data[name], strict=True))
+            out.update(zip(meta["bridge_vocabulary"], data["bridge"], strict=True))
+            return out
+    except (OSError, KeyError, ValueError) as exc:
+        log.warning("not reusing vectors of %s: %s", folder, exc)
+        return {}
 
 
 def prune_cache(cache_dir: Path, keep: str) -> int:

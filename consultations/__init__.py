@@ -10,7 +10,7 @@ PARTICIPANT_POST_LIMIT = "60/minute;1000/hour"
 
 
 def init_app(app: Flask) -> None:
-    from consultations import models  # noqa: F401  (tables known to Flask-Migrate)
+    from consultations import dates, models  # noqa: F401  (tables known to Flask-Migrate)
     from consultations.listing import home_consultations
     from consultations.localise import localise
     from consultations.views import bp
@@ -19,10 +19,16 @@ def init_app(app: Flask) -> None:
     limiter.limit(PARTICIPANT_POST_LIMIT, methods=["POST"])(bp)
     app.register_blueprint(bp)
     app.add_template_filter(localise, "loc")
+    if not dates.is_time_zone(app.config["TIME_ZONE"]):
+        raise RuntimeError(f"TIME_ZONE={app.config['TIME_ZONE']!r} is not a time zone name "
+                           "(for example America/Toronto)")
+    for name in ("first_day", "last_day", "day_of", "long_day"):
+        app.add_template_filter(getattr(dates, name), name)
+    app.add_template_global(dates.moment_text, "moment_text")
     app.extensions["parlons_ia.home_consultations"] = home_consultations
     app.extensions["parlons_ia.load_demo"] = _load_demo
     app.extensions.setdefault("parlons_ia.nav", []).append(
-        ("consultations.index", _l("Consultations")))
+        ("consultations.index", _l("Consultations"), "ballot"))
     _register_cli(app)
     from consultations import workspace; workspace.init_app(app)  # noqa: E702,I001
 

@@ -1,6 +1,8 @@
-"""Demonstration data: two consultations, in French and English, marked as such on screen.
+"""Demonstration data: three consultations, in French and English, marked as such on screen.
 
-Dates are relative to the day of loading, so the open phase is open whenever the demo loads.
+One is open at its "imagine" step, one is finished with its results, and one, for practice,
+has its four steps open at once, so that a newcomer can try every step without an account.
+Dates are relative to the day of loading, so the open phases are open whenever the demo loads.
 """
 
 from datetime import timedelta
@@ -27,6 +29,9 @@ from consultations.participants import CONSENT_VERSION
 
 OPEN_SLUG = "ia-services-publics"
 CLOSED_SLUG = "assistant-virtuel-demo"
+PRACTICE_SLUG = "essai-toutes-les-etapes"
+SLUGS = (OPEN_SLUG, CLOSED_SLUG, PRACTICE_SLUG)
+PRACTICE_YEARS = 10  # its four phases stay open this long after loading
 
 PHASE_TEXTS = {
     "interview": (
@@ -323,19 +328,62 @@ def load_closed_consultation(people: list[Participant]) -> Consultation:
     return consultation
 
 
+def load_practice_consultation(people: list[Participant]) -> Consultation:
+    """Every step open at once, to try them all: interview, ideas, scenarios and results."""
+    days = 365 * PRACTICE_YEARS
+    consultation = Consultation(
+        slug=PRACTICE_SLUG, is_demo=True, status="published",
+        title=t("Pour s'exercer : toutes les étapes ouvertes", "Practice: every step open",
+                "Pour s'exercer : tout est ouvert", "Try it: all steps are open"),
+        summary=t("Une consultation d'essai. Les quatre étapes sont ouvertes en même temps. "
+                  "Essayez l'entrevue, les idées, les scénarios et les résultats.",
+                  "A practice consultation. The four steps are open at the same time. Try the "
+                  "interview, the ideas, the scenarios and the results.",
+                  "C'est pour s'exercer. Vous pouvez tout essayer.",
+                  "This is for practice. You can try everything."),
+        description=t("Rien de ce que vous donnez ici ne sert à une vraie décision. L'équipe "
+                      "peut effacer ces contributions à tout moment.",
+                      "Nothing you give here is used for a real decision. The team may delete "
+                      "these contributions at any time.",
+                      "Ce que vous donnez ici ne sert pas à décider. C'est un essai.",
+                      "What you give here is not used to decide. It is a test."),
+        outcome=t("Cette consultation sert à s'exercer. Vos réponses ne sont pas analysées.",
+                  "This consultation is for practice. Your answers are not analysed.",
+                  "C'est un essai. Personne n'analyse vos réponses.",
+                  "It is a test. Nobody analyses your answers."),
+        duration_minutes=10, conditions=list(DEFAULT_CONDITIONS),
+        starts_at=utcnow() - timedelta(days=1), ends_at=utcnow() + timedelta(days=days))
+    phases = _phases(consultation, {kind: (-1, days) for kind in PHASE_TEXTS})
+    _prompts(phases["interview"])
+    db.session.add(consultation)
+    ideas = _ideas(phases["imagine"], people, IDEAS[:3])
+    scenarios = [Scenario(phase=phases["prototype"], order=order, title=title, case=case,
+                          ideas=[ideas[order]])
+                 for order, (title, case) in enumerate(SCENARIOS)]
+    findings = [Finding(phase=phases["results"], order=order, heard=heard, action=action,
+                        status=status, reason=reason, scenarios=[scenarios[order % 3]])
+                for order, (heard, action, status, reason, _ideas_rows, _scenario_rows)
+                in enumerate(FINDINGS[:3])]
+    db.session.add_all([*ideas, *scenarios, *findings])
+    return consultation
+
+
+LOADERS = {OPEN_SLUG: load_open_consultation, CLOSED_SLUG: load_closed_consultation,
+           PRACTICE_SLUG: load_practice_consultation}
+
+
 def load_demo() -> list[str]:
     """Load what is missing; return the slugs created (empty when everything was there)."""
     existing = set(db.session.execute(db.select(Consultation.slug).where(
-        Consultation.slug.in_([OPEN_SLUG, CLOSED_SLUG]))).scalars())
-    if existing == {OPEN_SLUG, CLOSED_SLUG}:
+        Consultation.slug.in_(SLUGS))).scalars())
+    if existing == set(SLUGS):
         return []
     people = _participants()
-    created = []
-    if OPEN_SLUG not in existing:
-        load_open_consultation(people)
-        created.append(OPEN_SLUG)
-    if CLOSED_SLUG not in existing:
-        load_closed_consultation(people)
-        created.append(CLOSED_SLUG)
+    created = [slug for slug in SLUGS if slug not in existing]
+    for slug in created:
+        LOADERS[slug](people)
+    for item in db.session.new:  # the demo's participants wrote in French
+        if hasattr(item, "language") and item.language is None:
+            item.language = "fr"
     db.session.commit()
     return created

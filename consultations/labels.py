@@ -2,8 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 
-from consultations.localise import localise
-
 FINDING_STATUS = {
     "planned": _l("Prévu"),
     "in_progress": _l("En cours"),
@@ -17,6 +15,9 @@ AGE_BANDS = {"under_18": _l("Moins de 18 ans"), "18_34": _l("18 à 34 ans"),
              "75_plus": _l("75 ans et plus")}
 ONLINE_USE = {"often": _l("Souvent"), "sometimes": _l("Parfois"), "never": _l("Jamais")}
 LANGUAGES = {"fr": _l("Français"), "en": _l("Anglais"), "other": _l("Une autre langue")}
+CHANNELS = {"online": _l("En ligne"), "in_person": _l("En personne (atelier)"),
+            "phone": _l("Par téléphone"), "paper": _l("Sur papier")}
+MODERATION = {"visible": _l("Visible"), "hidden": _l("Masquée")}
 
 
 def options(labels: dict, keys) -> list[tuple[str, object]]:
@@ -36,15 +37,3 @@ class ProfileLabels:
     def languages(keys):
         return options(LANGUAGES, keys)
 
-
-def answer_text(answer) -> str:
-    """An interview answer as the person gave it (a choice or a scale shown in words)."""
-    prompt = answer.prompt
-    if prompt.kind == "single_choice":
-        try:
-            return localise(prompt.choices[int(answer.value)])
-        except (ValueError, IndexError, TypeError):
-            return answer.value
-    if prompt.kind == "scale":
-        return str(_l("%(value)s sur 5", value=answer.value))
-    return answer.value

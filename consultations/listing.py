@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.extensions import db
+from consultations.dates import first_day, last_day, long_day
 from consultations.localise import localise
 from consultations.models import Consultation
 from consultations.phases import kind_of
@@ -27,11 +27,11 @@ def status_text(consultation: Consultation) -> str:
     for phase in consultation.phases:
         if phase.state() == "open":
             return _("Étape ouverte : %(phase)s, jusqu’au %(date)s.",
-                     phase=kind_of(phase).label, date=format_date(phase.closes_at, "long"))
+                     phase=kind_of(phase).label, date=long_day(last_day(phase)))
     upcoming = [phase for phase in consultation.phases if phase.state() == "upcoming"]
     if upcoming:
         return _("Prochaine étape : %(phase)s, à partir du %(date)s.",
-                 phase=kind_of(upcoming[0]).label, date=format_date(upcoming[0].starts_at, "long"))
+                 phase=kind_of(upcoming[0]).label, date=long_day(first_day(upcoming[0])))
     return _("Toutes les étapes sont terminées.")
 
 

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import declared_attr
+from sqlalchemy.orm import column_property, declared_attr
 
 from app.extensions import db
 
@@ -32,6 +32,13 @@ DEFAULT_CONDITIONS = [
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def page_language() -> str | None:
+    """The language of the page a contribution is written on; None outside a request."""
+    from flask import has_request_context
+    from flask_babel import get_locale
+    return str(get_locale()) if has_request_context() else None
 
 
 class UTCDateTime(sa.TypeDecorator):
@@ -71,6 +78,7 @@ class Consultation(db.Model):
     status = sa.Column(sa.String(12), nullable=False, default="draft")
     starts_at = sa.Column(UTCDateTime, nullable=False)
     ends_at = sa.Column(UTCDateTime, nullable=False)
+    time_zone = sa.Column(sa.String(64))  # where its days are counted; None: the deployment's
     is_demo = sa.Column(sa.Boolean, nullable=False, default=False)
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
 
@@ -156,6 +164,8 @@ class Contribution:
                 *getattr(cls, "__extra_args__", ()))
 
     channel = sa.Column(sa.String(10), nullable=False, default="online")
+    # The language it was written in (from the page; facilitators may correct it).
+    language = sa.Column(sa.String(5), default=page_language)
     moderation = sa.Column(sa.String(10), nullable=False, default="visible")
     hidden_reason = sa.Column(sa.String(300))
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
@@ -218,6 +228,12 @@ class Support(Contribution, db.Model):
     idea_id = sa.Column(sa.ForeignKey("idea.id", ondelete="CASCADE"), nullable=False, index=True)
 
     idea = db.relationship("Idea", back_populates="supports")
+
+
+# How many "me too" an idea has, loaded only when asked (the exports' group).
+Idea.support_count = column_property(
+    sa.select(sa.func.count(Support.id)).where(Support.idea_id == Idea.id)
+    .correlate_except(Support).scalar_subquery(), deferred=True, group="export")
 
 
 class Comment(Contribution, db.Model):
@@ -319,3 +335,19 @@ class Feedback(Contribution, db.Model):
     comment = sa.Column(sa.Text)
 
     finding = db.relationship("Finding")
+
+
+class FormDraft(db.Model):
+    """What an easy-read form holds between its screens, before it is sent.
+
+    Known only by a random key in the person's session; erased when the form is sent, when
+    the person deletes everything, or a day after its last change (DRAFT_LIFETIME).
+    """
+
+    __tablename__ = "form_draft"
+
+    key = sa.Column(sa.String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    form = sa.Column(sa.String(80), nullable=False)  # which form: "idea:<phase id>"
+    values = sa.Column(sa.JSON, nullable=False, default=dict)
+    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow,
+                           index=True)

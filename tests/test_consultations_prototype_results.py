@@ -37,7 +37,7 @@ def test_a_reaction_needs_both_scales(app, client, known):
     url = f"/consultations/essai/scenarios/{known['scenario']}"
     response = client.post(url, data={"acceptability": "7", "consent": "yes"})
     assert response.status_code == 422
-    assert "Choisissez un chiffre de 1 à 5" in response.get_data(as_text=True)
+    assert "choisissez un chiffre de 1 à 5" in response.get_data(as_text=True)
     with app.app_context():
         assert count(Reaction) == 0
 
@@ -68,3 +68,11 @@ def test_feedback_needs_an_answer(app, client, known):
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Choisissez oui, en partie ou non" in html
     assert "sans choix" in html
+
+
+def test_the_error_summary_names_each_missing_score(client, known):
+    response = client.post(f"/consultations/essai/scenarios/{known['scenario']}",
+                           data={"consent": "yes"})
+    summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</ul>")[0]
+    assert summary.count("<li>") == 2
+    assert "semble acceptable" in summary and "semble utile" in summary

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from app import create_app
 from app.extensions import db
+from chatbot.normalise import normalise_text
 from tests.consultations_factory import ids, make_consultation
 from tests.workspace_factory import act_as, make_user, make_world
 
@@ -248,6 +249,8 @@ def test_json_api_survives_any_question_with_the_real_engine(world, question, la
     check(response, "api_question")
     assert response.status_code in (200, 400, 413)
     body = response.get_json()
+    if body["error" if "error" in body else "text"] == "bad_request":
+        return  # lang or simple of another type than the API says (app/json_body.py)
     assert isinstance(body["text"], str) and isinstance(body["sources"], list)
 
 
@@ -366,8 +369,8 @@ def test_payloads_are_stored_literally_and_shown_escaped(world, payload):
     with app.app_context():
         from consultations.models import Idea
         stored = db.session.execute(db.select(Idea.text).order_by(Idea.id.desc())).scalar()
-    # Kept as typed, but for line endings (\r\n → \n) and NUL characters (dropped).
-    assert stored == text.replace("\r\n", "\n").replace("\x00", "").strip()
+    # Kept as typed, once normalised: NFKC, line endings, no control or bidi characters.
+    assert stored == normalise_text(text)
     if payload == SCRIPT:
         assert "&lt;script&gt;alert(" in body
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from chatbot.web import ChatQuestion
+from chatbot.web.question_log import ChatQuestion
 from consultations.models import Answer, Comment, Feedback, Idea, Reaction
 from consultations.workspace.models import ContributionReport
 from tests.consultations_factory import count, ids, make_consultation

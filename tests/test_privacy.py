@@ -5,12 +5,13 @@ chatbot log purge command."""
 import json
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from werkzeug.exceptions import InternalServerError
 
 from app.extensions import db
-from chatbot.web import ChatQuestion
+from chatbot.web.question_log import ChatQuestion
 from consultations.models import Idea, Participant
 from consultations.participants import SESSION_KEY
 from consultations.workspace.models import ContributionReport, ModerationReview, Theme, ThemeMember
@@ -90,6 +91,50 @@ def test_delete_everything_leaves_no_row_linked_to_the_participant(app, client):
     assert MARK not in client.get("/mes-contributions").get_data(as_text=True)
 
 
+def chat_texts(app) -> list[str]:
+    with app.app_context():
+        return db.session.execute(db.select(ChatQuestion.text)).scalars().all()
+
+
+def test_delete_everything_removes_the_chat_questions_asked_from_this_browser(app, client):
+    """Issue 16, item 10: the log, the dashboard and the chat history kept them."""
+    with app.app_context():
+        found = ids(make_consultation())
+        consultation_id = db.session.execute(sa.text("SELECT id FROM consultation")).scalar()
+        admin = make_user("admin")
+    contribute_everything(client, found, "essai")
+    client.post("/chat", data={"question": f"{MARK} qui décide quand l'IA est utilisée ?"})
+    client.post("/chat", data={"question": f"{MARK} quelle météo demain ?"})  # declined
+    client.post("/chat", data={"question": f"{MARK} {EMAIL} lit-on mes dossiers ?"})  # refused
+    someone_else = app.test_client()
+    someone_else.post("/chat", data={"question": "zq-autre qui décide quand l'IA est utilisée ?"})
+    facilitator = app.test_client()
+    act_as(facilitator, admin)
+    dashboard = f"/animation/consultations/{consultation_id}/tableau-de-bord"
+    assert MARK in facilitator.get(dashboard).get_data(as_text=True)
+    assert MARK in client.get("/chat").get_data(as_text=True)
+    assert len(chat_texts(app)) == 4
+    page = client.get("/mes-contributions/tout-effacer").get_data(as_text=True)  # asks first
+    assert "Vos questions à l’assistant (3)" in page
+    assert "Ce sont vos questions posées sur ce navigateur." in page
+    assert "Nous gardons vos questions posées sur un autre appareil." in page  # what stays
+
+    client.post("/mes-contributions/tout-effacer")
+    assert not any(MARK in (text or "") for text in chat_texts(app))
+    assert chat_texts(app) == ["zq-autre qui décide quand l'IA est utilisée ?"]
+    assert MARK not in facilitator.get(dashboard).get_data(as_text=True)
+    assert MARK not in client.get("/chat").get_data(as_text=True)
+    assert "zq-autre" in someone_else.get("/chat").get_data(as_text=True)
+
+
+def test_a_person_who_only_chatted_can_delete_their_questions(app, client):
+    client.post("/chat", data={"question": f"{MARK} qui décide quand l'IA est utilisée ?"})
+    page = client.get("/mes-contributions").get_data(as_text=True)
+    assert "/mes-contributions/tout-effacer" in page
+    client.post("/mes-contributions/tout-effacer")
+    assert chat_texts(app) == []
+
+
 def test_default_exports_hold_no_personal_data(app, client):
     with app.app_context():
         found = ids(make_consultation())
@@ -167,3 +212,76 @@ def test_purge_command_removes_old_chatbot_questions(app):
     assert "1 question(s) removed" in result.output
     with app.app_context():
         assert db.session.execute(db.select(ChatQuestion.text)).scalars().all() == ["récente"]
+
+
+def journey(client, found: dict, slug: str, mark: str) -> list[str]:
+    """Everything a participant can give, each text unique; the texts typed."""
+    typed = {name: f"{mark}-{name}" for name in (
+        "idea", "other", "pseudonym", "edited", "comment", "answer", "accept_if", "concerns",
+        "benefits", "feedback", "region", "profile_pseudonym")}
+    sent = [
+        client.post(f"/consultations/{slug}/imaginer", data={
+            "text": typed["idea"], "other_condition": typed["other"],
+            "pseudonym": typed["pseudonym"], "conditions": "know_when", "consent": "yes"}),
+        client.post(f"/consultations/{slug}/idees/{found['idea']}/commentaires",
+                    data={"text": typed["comment"]}),
+        client.post(f"/consultations/{slug}/idees/{found['idea']}/soutenir", data={}),
+        client.post(f"/consultations/{slug}/entrevue", data={
+            f"answer-{found['prompts'][0]}": typed["answer"],
+            f"answer-{found['prompts'][1]}": "0", f"answer-{found['prompts'][2]}": "4"}),
+        client.post(f"/consultations/{slug}/scenarios/{found['scenario']}", data={
+            "acceptability": "3", "usefulness": "4", "accept_if": typed["accept_if"],
+            "concerns": typed["concerns"], "benefits": typed["benefits"]}),
+        client.post(f"/consultations/{slug}/resultats/{found['finding']}", data={
+            "reflects": "partly", "comment": typed["feedback"]}),
+        client.post("/mes-contributions/profil", data={
+            "region": typed["region"], "pseudonym": typed["profile_pseudonym"],
+            "age_band": "35_54", "online_services_use": "often", "preferred_language": "fr"}),
+    ]
+    assert all(response.status_code == 303 for response in sent), [r.status_code for r in sent]
+    with client.application.app_context():
+        idea_id = db.session.execute(db.select(Idea.id).filter_by(text=typed["idea"])
+                                     ).scalar_one()
+    edit = client.post(f"/mes-contributions/idee/{idea_id}/modifier",
+                       data={"text": typed["edited"]})
+    assert edit.status_code == 303
+    return list(typed.values())
+
+
+def sqlite_files(app) -> list:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite:///"):
+        return []
+    path = url.removeprefix("sqlite:///")
+    return [Path(path + suffix) for suffix in ("", "-wal", "-shm")]
+
+
+def test_a_whole_journey_deleted_leaves_nothing_in_tables_files_or_logs(app, client, caplog):
+    caplog.set_level(logging.DEBUG)
+    with app.app_context():
+        found = ids(make_consultation())
+    typed = journey(client, found, "essai", "zq-journey")
+    files = sqlite_files(app)
+    with app.app_context():
+        assert rows_mentioning(-1, "zq-journey")  # stored, before the deletion
+    if files:
+        assert any(b"zq-journey" in path.read_bytes() for path in files if path.exists())
+    assert client.post("/mes-contributions/tout-effacer").status_code == 303
+    with app.app_context():
+        db.session.expire_all()
+        assert rows_mentioning(-1, "zq-journey") == []  # every column of every table
+    for path in files:  # the database, and SQLite's write-ahead log and its index
+        if path.exists():
+            content = path.read_bytes()
+            left = [text for text in typed if text.encode() in content]
+            assert left == [], (path.name, left)  # was readable in -wal; no secure_delete
+    logged = caplog.text + "".join(str(record.args) for record in caplog.records)
+    assert "zq-journey" not in logged
+
+
+def test_chat_questions_go_with_everything_else(app, client):
+    client.post("/chat", data={"question": "zq-chat-question sur la transparence ?"})
+    assert client.post("/mes-contributions/tout-effacer").status_code == 303
+    with app.app_context():
+        kept = db.session.execute(db.select(ChatQuestion.text)).scalars().all()
+    assert not any("zq-chat-question" in (text or "") for text in kept)

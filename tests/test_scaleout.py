@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from consultations_factory import make_consultation
 
-import chatbot.web
+import chatbot.web.bots
 from app import create_app
 from app.extensions import db
 from chatbot.index import Index
@@ -71,9 +71,9 @@ def _files(folder: Path) -> dict:
 def test_the_chatbot_index_built_by_a_is_loaded_by_b_without_encoding(app, make_server,
                                                                       monkeypatch):
     cache = Path(app.config["CHATBOT_CACHE_DIR"])
-    monkeypatch.setattr(chatbot.web, "_bots", {})  # server A: a process of its own
+    monkeypatch.setattr(chatbot.web.bots, "_bots", {})  # server A: a process of its own
     with app.app_context():
-        chatbot.web.get_chatbot()  # builds the shared index if this is the first use
+        chatbot.web.bots.get_chatbot()  # builds the shared index if this is the first use
     before = _files(cache)
     assert before
 
@@ -81,9 +81,9 @@ def test_the_chatbot_index_built_by_a_is_loaded_by_b_without_encoding(app, make_
         raise AssertionError("server B encoded the corpus again")
 
     monkeypatch.setattr(Index, "build", classmethod(no_build))
-    monkeypatch.setattr(chatbot.web, "_bots", {})  # server B: another process
+    monkeypatch.setattr(chatbot.web.bots, "_bots", {})  # server B: another process
     server_b = make_server("server-b", CHATBOT_PRELOAD=True)  # loads at start-up
-    assert len(chatbot.web._bots) == 1
+    assert len(chatbot.web.bots._bots) == 1
     response = server_b.test_client().post(
         "/api/chat", json={"question": "Qu'est-ce que l'intelligence artificielle ?"})
     assert response.status_code == 200

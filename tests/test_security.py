@@ -80,3 +80,14 @@ def test_secret_key_is_generated_into_instance_when_absent(tmp_path, monkeypatch
 
 def test_debug_is_off_by_default(app):
     assert app.debug is False
+
+
+def test_a_given_secret_key_and_instance_leave_no_key_file(tmp_path, monkeypatch):
+    """The tests' own key and folder: nothing is written into the environment's instance."""
+    from app.config import build_config
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "from-env"))
+    config = build_config({"SECRET_KEY": "given", "INSTANCE_PATH": str(tmp_path / "given")})
+    assert (config["SECRET_KEY"], config["INSTANCE_PATH"]) == ("given", str(tmp_path / "given"))
+    assert not (tmp_path / "from-env").exists()
+    assert not (tmp_path / "given" / "secret_key").exists()

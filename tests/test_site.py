@@ -112,3 +112,43 @@ def test_no_third_party_reference_in_pages(client):
 def test_responses_are_gzipped(client):
     response = client.get("/confidentialite", headers={"Accept-Encoding": "gzip"})
     assert response.headers.get("Content-Encoding") == "gzip"
+
+
+def test_navigation_pictures_are_inline_svg_beside_words_not_emoji(client):
+    """Emoji need an emoji font: without one they show as empty boxes."""
+    import re
+    from pathlib import Path
+    css = (Path(__file__).resolve().parents[1] / "app/static/css/site.css").read_text()
+    assert not re.search(r"[\U0001F300-\U0001FAFF\u2190-\u21FF\u2700-\u27BF]", css)
+    client.set_cookie("mode", "simple")
+    html = client.get("/").get_data(as_text=True)
+    nav = html[html.index('class="preferences"'):html.index("</header>")]
+    links = re.findall(r"<a [^>]*>(.*?)</a>", nav, re.S)
+    assert len(links) >= 4
+    for inside in links:
+        assert '<svg class="icon" aria-hidden="true"' in inside
+        assert re.sub(r"<svg.*?</svg>", "", inside, flags=re.S).strip(), "words beside it"
+
+
+def test_templates_translate_in_the_locale_of_the_moment(app):
+    """Templates find the catalogue once per locale (app/i18n.py), not once per string, and
+    still follow the request's language and force_locale()."""
+    from unittest import mock
+
+    import flask_babel
+    from flask import render_template_string
+    page = "{{ _('Accueil') }} " * 40 + "{{ ngettext('%(num)s soutien', '%(num)s soutiens', 2) }}"
+    for accept, expected in (("fr", "Accueil"), ("en", "Home")):
+        with app.test_request_context("/", headers={"Accept-Language": accept}):
+            shown = render_template_string(page)
+            assert shown.count(expected) == 40
+            assert ("2 supporters" if accept == "en" else "2 soutiens") in shown
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        with flask_babel.force_locale("en"):
+            assert "Home" in render_template_string(page)
+        assert "Accueil" in render_template_string(page)
+        looked_up = mock.patch.object(flask_babel.Domain, "get_translations", autospec=True,
+                                      side_effect=flask_babel.Domain.get_translations)
+        with looked_up as lookups:
+            render_template_string(page)
+        assert lookups.call_count <= 1

@@ -12,7 +12,7 @@ from tests.workspace_factory import act_as, make_user
 def setup(app, client):
     with app.app_context():
         consultation = make_consultation()
-        act_as(client, make_user("facilitator"))
+        act_as(client, make_user("facilitator", team=consultation))
         return {kind: consultation.phase(kind).id for kind in
                 ("interview", "imagine", "prototype", "results")}, \
             [p.id for p in consultation.phase("interview").prompts], \
@@ -91,7 +91,7 @@ def test_csv_import_with_bad_rows_stores_nothing(app, client):
     text = ("channel,session,date,idea,conditions\n"
             "paper,Atelier A,2025-03-01,Une bonne idée,know_when\n"
             "fax,Atelier A,2025-03-01,Autre idée,\n"
-            "paper,Atelier A,01/03/2025,Troisième idée,\n"
+            "paper,Atelier A,mars 2025,Troisième idée,\n"
             "in_person,Atelier B,,Quatrième idée,inconnue\n")
     response = upload(client, phases["imagine"], text)
     assert response.status_code == 422
@@ -119,7 +119,11 @@ def test_csv_import_of_good_rows(app, client):
             "paper,Atelier A,2025-03-01,Une bonne idée,know_when;can_contest,18_34\n"
             "in_person,Atelier B,,\"Sur deux\nlignes\",,\n")
     response = upload(client, phases["imagine"], text)
-    assert response.status_code == 303
+    assert response.status_code == 303  # to the preview: nothing stored yet
+    with app.app_context():
+        assert count(Idea) == before
+    assert "Une bonne idée" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert client.post(response.headers["Location"], data={"action": "confirm"}).status_code == 303
     with app.app_context():
         assert count(Idea) == before + 2
         idea = db.session.execute(db.select(Idea).filter_by(text="Une bonne idée")).scalar_one()

@@ -53,3 +53,17 @@ def test_create_edit_publish_close(app, client):
         assert db.session.get(Consultation, cid).status == "closed"
     page = client.get(f"/animation/consultations/{cid}/tableau-de-bord")
     assert page.status_code == 200
+
+
+def test_days_at_the_calendar_ends_are_refused_not_a_500(app, client):
+    """The day after 9999-12-31 does not exist: creating that consultation gave 500."""
+    with app.app_context():
+        act_as(client, make_user("facilitator"))
+    form = {"slug": "sante", **texts("title", "L’IA en santé"), **texts("summary", "Résumé"),
+            **texts("description", "Description"), "duration_minutes": "10",
+            "starts_at": "0001-01-01", "ends_at": "9999-12-31", "conditions": ""}
+    response = client.post("/animation/consultations/nouvelle", data=form)
+    assert response.status_code == 422
+    assert "entre 1900 et 2100" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(db.select(Consultation)).first() is None

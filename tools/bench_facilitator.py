@@ -158,7 +158,7 @@ def fresh_app(folder: Path):
     try:
         from app import create_app
         app = create_app({"INSTANCE_PATH": str(folder), "RATELIMIT_ENABLED": False,
-                          "WORKSPACE_THEMES_SYNC": True,
+                          "TASK_QUEUE_URL": "immediate",
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}"})
     finally:
         if saved is None:
@@ -224,18 +224,22 @@ def generate(count: int, seed: int = SEED) -> dict:
 
 
 def manager_client(app):
-    """A test client with an open facilitator session (no password round trip)."""
-    from app.extensions import db
-    from consultations.workspace.auth import SESSION_ID, SESSION_VERSION
-    from consultations.workspace.models import Facilitator
+    """A test client with an open admin session (no password round trip)."""
+    import secrets
 
-    user = Facilitator(email="bench@example.org", password_hash="-", role="facilitator")
+    from app.extensions import db
+    from consultations.workspace.auth import SESSION_TOKEN, token_hash
+    from consultations.workspace.models import Facilitator, WorkspaceSession
+
+    user = Facilitator(email="bench@example.org", password_hash="-", role="admin")
     db.session.add(user)
+    db.session.flush()
+    token = secrets.token_urlsafe(16)
+    db.session.add(WorkspaceSession(token_hash=token_hash(token), facilitator_id=user.id))
     db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session[SESSION_ID] = user.id
-        session[SESSION_VERSION] = user.session_version
+        session[SESSION_TOKEN] = token
     return client
 
 
@@ -300,7 +304,7 @@ def theme_task(app):
             assert job.status == "done", (job.status, job.message)
             texts += job.total
             themes += db.session.execute(db.select(db.func.count(Theme.id)).filter_by(
-                phase_id=job.phase_id, status="suggested")).scalar_one()
+                phase_id=job.args[0], status="suggested")).scalar_one()
         db.session.remove()
         return {"texts": texts, "themes": themes}
     return task

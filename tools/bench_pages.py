@@ -55,7 +55,7 @@ def start_server(folder: Path) -> tuple[object, str]:
         loader = app.extensions.get("parlons_ia.load_demo")
         if loader:
             loader()
-        from chatbot.web import get_chatbot
+        from chatbot.web.bots import get_chatbot
         get_chatbot()  # build the index before timing anything
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -91,10 +91,13 @@ def participant_run(index: int, base: str, actions: int, tally: Tally, ideas: li
         tally.record(0)
         return
     name = f"p{index}"
+    mine: set[int] = set()  # one cannot support one's own idea
     for step in range(actions):
         if stop.is_set():
             return
-        if step % 2 == 0 or not ideas:
+        with tally.lock:
+            others = [idea for idea in ideas if idea not in mine]
+        if step % 2 == 0 or not others:
             text = f"Idée de charge {name}-{step} : que l'IA explique ses décisions."
             form = {"csrf_token": person.csrf, "form_token": str(uuid.uuid4()), "text": text,
                     "consent": "yes", "conditions": ["explained"]}
@@ -112,9 +115,10 @@ def participant_run(index: int, base: str, actions: int, tally: Tally, ideas: li
                     with tally.lock:
                         tally.acknowledged_ideas[text] = int(match.group(1))
                         ideas.append(int(match.group(1)))
+                    mine.add(int(match.group(1)))
         else:
             with tally.lock:
-                idea_id = ideas[(index * 7 + step) % len(ideas)]
+                idea_id = others[(index * 7 + step) % len(others)]
                 tally.attempted["support"] += 1
             try:
                 status, _, _ = person.request(

@@ -16,7 +16,6 @@ def _phase_helpers():
         "finding_status": labels.FINDING_STATUS,
         "feedback_labels": labels.FEEDBACK,
         "profile_labels": labels.ProfileLabels,
-        "answer_text": labels.answer_text,
     }
 
 
@@ -27,4 +26,5 @@ from consultations.views import (  # noqa: E402,F401  (the modules register thei
     mine,
     prototype,
     results,
+    steps,
 )

@@ -7,10 +7,11 @@ from app.database import bounded_int
 from app.extensions import db
 from consultations.models import Comment, Idea, Support
 from consultations.participants import current_participant, participant_for_contribution
-from consultations.phases import Action
+from consultations.phases import Action, Verdict
 from consultations.validation import (
     FormState,
     clean_consent,
+    clean_name,
     clean_text,
     form_token,
     screen_personal_data,
@@ -19,11 +20,11 @@ from consultations.views import bp
 from consultations.views.common import (
     allowed_or_refuse,
     answer_form,
-    commit_once,
     consultation_or_404,
     object_or_404,
     participant_context,
     phase_or_404,
+    refuse,
 )
 
 IDEAS_PER_PAGE = 10
@@ -32,6 +33,12 @@ SORTS = {"soutiens", "recentes"}
 
 def support_count():
     return (db.select(db.func.count(Support.id)).where(Support.idea_id == Idea.id)
+            .correlate(Idea).scalar_subquery())
+
+
+def comment_count():
+    return (db.select(db.func.count(Comment.id))
+            .where(Comment.idea_id == Idea.id, Comment.moderation == "visible")
             .correlate(Idea).scalar_subquery())
 
 
@@ -44,14 +51,13 @@ def ideas_page(phase, sort: str, page: int):
 
 
 def idea_counts(ideas) -> dict[int, tuple[int, int]]:
-    """{idea id: (supports, comments)} for a page of ideas, in two queries (not two per idea)."""
+    """{idea id: (supports, comments)} for a page of ideas, in one query (not two per idea)."""
     ids = [idea.id for idea in ideas]
-    found = {}
-    for model, shown in ((Support, True), (Comment, Comment.moderation == "visible")):
-        found[model] = dict(db.session.execute(
-            db.select(model.idea_id, db.func.count(model.id))
-            .where(model.idea_id.in_(ids), shown).group_by(model.idea_id)).all())
-    return {i: (found[Support].get(i, 0), found[Comment].get(i, 0)) for i in ids}
+    if not ids:
+        return {}
+    rows = db.session.execute(db.select(Idea.id, support_count(), comment_count())
+                              .where(Idea.id.in_(ids)))
+    return {idea_id: (supports, comments) for idea_id, supports, comments in rows}
 
 
 def supported_by(participant, idea) -> bool:
@@ -68,17 +74,30 @@ def already_sent(model, token):
     return db.session.execute(db.select(model).filter_by(form_token=token)).scalar_one_or_none()
 
 
+def read_conditions(form, state: FormState, consultation) -> dict:
+    """An idea's conditions of trust as sent: known keys only, and the one written."""
+    allowed = {condition["key"] for condition in consultation.conditions}
+    state.values["conditions"] = [key for key in form.getlist("conditions") if key in allowed]
+    other = clean_text(form, "other_condition", state, required=False)
+    return {"conditions": state.values["conditions"], "other_condition": other or None}
+
+
 def read_idea_form(form, state: FormState, consultation, needs_consent: bool):
     text = clean_text(form, "text", state)
-    allowed = {condition["key"] for condition in consultation.conditions}
-    conditions = [key for key in form.getlist("conditions") if key in allowed]
-    state.values["conditions"] = conditions
-    other = clean_text(form, "other_condition", state, required=False)
+    conditions, other = read_conditions(form, state, consultation).values()
     consent = clean_consent(form, state, needs_consent)
-    state.values["pseudonym"] = (form.get("pseudonym") or "").strip()[:60]
+    clean_name(form, "pseudonym", state, limit=60)
     if not state.errors:
-        screen_personal_data(form, state, text, other)
+        screen_personal_data(form, state)
     return text, conditions, other, consent
+
+
+def publish_idea(phase, participant, text: str, conditions: list, other, token) -> Idea:
+    idea = Idea(phase=phase, participant=participant, text=text, conditions=conditions,
+                other_condition=other or None, form_token=token)
+    db.session.add(idea)
+    db.session.commit()  # the same form sent twice at once: see retry_lost_races
+    return idea
 
 
 def imagine_context(consultation, phase, state=None):
@@ -116,27 +135,29 @@ def submit_idea(slug: str):
         idea = already_sent(Idea, token)
         if idea is None:
             participant = participant_for_contribution(consent, state.values["pseudonym"])
-            idea = Idea(phase=phase, participant=participant, text=text, conditions=conditions,
-                        other_condition=other or None, form_token=token)
-            db.session.add(idea)
-            if not commit_once():  # the same form, sent twice at once
-                idea = db.session.execute(
-                    db.select(Idea).filter_by(form_token=token)).scalar_one()
+            idea = publish_idea(phase, participant, text, conditions, other, token)
         state.saved = True
     redirect_to = url_for("consultations.idea", slug=slug, idea_id=idea.id) if idea else here
     return answer_form(
         state, success=_("Merci ! Votre idée est publiée."), redirect_to=redirect_to,
         page="consultations/imagine.html", fragment="consultations/_idea_form.html",
-        context={**imagine_context(consultation, phase, state), "new_idea": idea})
+        context=lambda: {**imagine_context(consultation, phase, state), "new_idea": idea})
 
 
 def idea_context(consultation, idea, comment_state=None):
     participant = current_participant()
     comments = [comment for comment in idea.comments if comment.moderation == "visible"]
+    needs_consent = participant_context()["needs_consent"]
     return {"consultation": consultation, "phase": idea.phase, "idea": idea,
             "comments": comments, "supports": len(idea.supports),
             "supported": supported_by(participant, idea), "state": comment_state or FormState(),
-            "support_state": FormState()}
+            "support_state": FormState(), "own": is_own(participant, idea),
+            # The consent notice is shown once on the page; both forms point to it.
+            "consent_notice": "avis-participation" if needs_consent else None}
+
+
+def is_own(participant, idea) -> bool:
+    return participant is not None and idea.participant_id == participant.id
 
 
 @bp.get("/consultations/<slug>/idees/<int:idea_id>")
@@ -154,20 +175,23 @@ def support_idea(slug: str, idea_id: int):
     here = url_for("consultations.idea", slug=slug, idea_id=found.id)
     if refusal := allowed_or_refuse(found.phase, Action.SUPPORT_IDEA, here):
         return refusal
+    if is_own(current_participant(), found):
+        return refuse(Verdict(False, _("C’est votre idée : vous ne pouvez pas la soutenir.")),
+                      here)
     state = FormState()
     consent = clean_consent(request.form, state, participant_context()["needs_consent"])
     if state.ok:
         participant = participant_for_contribution(consent)
         if not supported_by(participant, found):
             db.session.add(Support(idea=found, participant=participant))
-        commit_once()
+        db.session.commit()
         state.saved = True
     back = request.form.get("retour") == "liste"
     return answer_form(
         state, success=_("C’est noté : vous soutenez cette idée."),
         redirect_to=url_for("consultations.imagine", slug=slug) if back else here,
         page="consultations/idea.html", fragment="consultations/_support.html",
-        context={**idea_context(consultation, found), "support_state": state})
+        context=lambda: {**idea_context(consultation, found), "support_state": state})
 
 
 @bp.post("/consultations/<slug>/idees/<int:idea_id>/commentaires")
@@ -182,16 +206,16 @@ def comment_idea(slug: str, idea_id: int):
     text = clean_text(request.form, "text", state)
     consent = clean_consent(request.form, state, participant_context()["needs_consent"])
     if not state.errors:
-        screen_personal_data(request.form, state, text)
+        screen_personal_data(request.form, state)
     if state.ok:
         if not already_sent(Comment, token):
             participant = participant_for_contribution(consent)
             db.session.add(Comment(idea=found, participant=participant, text=text,
                                    form_token=token))
-            commit_once()
+            db.session.commit()
         state.saved = True
     return answer_form(
         state, success=_("Merci ! Votre commentaire est publié."),
         redirect_to=f"{here}#commentaires", page="consultations/idea.html", fragment=None,
-        context=idea_context(consultation, found, state))
+        context=lambda: idea_context(consultation, found, state))
 

@@ -1,14 +1,22 @@
-"""Interview: open questions, all on one page, or one per screen in simplified mode."""
+"""Interview: open questions, all on one page; in easy read a start screen, one question per
+screen and an end screen."""
 
-from flask import render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.extensions import db
 from app.i18n import is_simple_mode
+from consultations.easyread import BACK
 from consultations.models import Answer
-from consultations.participants import current_participant, participant_for_contribution
-from consultations.phases import Action
+from consultations.participants import (
+    current_participant,
+    participant_for_contribution,
+    remember_consent,
+)
+from consultations.phases import Action, check
 from consultations.validation import (
+    EASY_CONSENT_MISSING,
     FormState,
     clean_choice,
     clean_consent,
@@ -20,6 +28,7 @@ from consultations.views.common import (
     allowed_or_refuse,
     answer_form,
     consultation_or_404,
+    end_screen,
     participant_context,
     phase_or_404,
 )
@@ -81,20 +90,86 @@ def interview_context(consultation, phase, state=None):
     state = state or FormState()
     for prompt_id, answer in answers.items():
         state.values.setdefault(f"answer-{prompt_id}", answer.value)
-    simple = is_simple_mode()
+    return {"consultation": consultation, "phase": phase, "state": state,
+            "prompts": phase.prompts, "total": len(phase.prompts), "answered": len(answers),
+            "scale": SCALE}
+
+
+def easy_screen(consultation, phase, state=None, status=200):
+    """Easy read: a start screen (context, consent), then one question per screen."""
+    context = {**participant_context(), **interview_context(consultation, phase, state)}
+    started = "question" in request.args or "question" in request.form
+    if not started or context["needs_consent"] or not phase.prompts or \
+            not check(phase, Action.ANSWER_PROMPTS):
+        return render_template("consultations/easy/interview_start.html", **context), status
     number = screen_number(phase)
-    shown = phase.prompts[number - 1:number] if simple else phase.prompts
-    return {"consultation": consultation, "phase": phase, "state": state, "prompts": shown,
-            "number": number, "total": len(phase.prompts), "answered": len(answers),
-            "one_per_screen": simple, "scale": SCALE}
+    return render_template("consultations/easy/interview_question.html", **context,
+                           number=number, prompt=phase.prompts[number - 1],
+                           progress=_("Question %(number)s sur %(total)s", number=number,
+                                      total=len(phase.prompts))), status
 
 
 @bp.get("/consultations/<slug>/entrevue")
 def interview(slug: str):
     consultation = consultation_or_404(slug)
     phase = phase_or_404(consultation, "interview")
+    if is_simple_mode():
+        return easy_screen(consultation, phase)
     return render_template("consultations/interview.html", **participant_context(),
                            **interview_context(consultation, phase))
+
+
+@bp.post("/consultations/<slug>/entrevue/commencer")
+def start_interview(slug: str):
+    """The easy-read start screen: consent in plain words, then the first question."""
+    consultation = consultation_or_404(slug)
+    phase = phase_or_404(consultation, "interview")
+    here = url_for("consultations.interview", slug=slug)
+    if refusal := allowed_or_refuse(phase, Action.ANSWER_PROMPTS, here):
+        return refusal
+    state = FormState()
+    if clean_consent(request.form, state, participant_context()["needs_consent"],
+                     EASY_CONSENT_MISSING):
+        remember_consent()
+    if state.errors:
+        return easy_screen(consultation, phase, state, status=422)
+    return redirect(url_for("consultations.interview", slug=slug, question=1), code=303)
+
+
+@bp.get("/consultations/<slug>/entrevue/fin")
+def interview_done(slug: str):
+    consultation = consultation_or_404(slug)
+    phase = phase_or_404(consultation, "interview")
+    answered = len(answers_of(current_participant(), phase))
+    recorded = ngettext("Vous avez répondu à %(num)s question sur %(total)s. C’est enregistré.",
+                        "Vous avez répondu à %(num)s questions sur %(total)s. C’est "
+                        "enregistré.", answered, total=len(phase.prompts))
+    return end_screen(consultation, phase, recorded)
+
+
+def answer_easy_screen(consultation, phase):
+    """One question of the easy-read interview: saved if answered, then the next screen."""
+    number = screen_number(phase)
+    prompt = phase.prompts[number - 1]
+    state = FormState()
+    value = read_answer(request.form, prompt, state)
+    if not state.errors and prompt.kind == "free_text":
+        screen_personal_data(request.form, state, value)
+    going_back = request.form.get("aller") == BACK
+    if state.ok and value:
+        save_answers({prompt: value}, participant_for_contribution(consent_given=False))
+    elif not going_back and not state.ok:
+        return easy_screen(consultation, phase, state, status=422)
+    slug = consultation.slug
+    if going_back:
+        if number == 1:
+            return redirect(url_for("consultations.interview", slug=slug), code=303)
+        return redirect(url_for("consultations.interview", slug=slug, question=number - 1),
+                        code=303)
+    if number < len(phase.prompts):
+        return redirect(url_for("consultations.interview", slug=slug, question=number + 1),
+                        code=303)
+    return redirect(url_for("consultations.interview_done", slug=slug), code=303)
 
 
 @bp.post("/consultations/<slug>/entrevue")
@@ -104,26 +179,24 @@ def answer_interview(slug: str):
     here = url_for("consultations.interview", slug=slug)
     if refusal := allowed_or_refuse(phase, Action.ANSWER_PROMPTS, here):
         return refusal
+    if is_simple_mode() and "question" in request.form and phase.prompts:
+        if participant_context()["needs_consent"]:
+            return redirect(here, code=303)  # the start screen asks first
+        return answer_easy_screen(consultation, phase)
     state = FormState()
     given = read_answers(request.form, phase, state)
     consent = clean_consent(request.form, state, participant_context()["needs_consent"])
     if not state.errors:
-        screen_personal_data(request.form, state, *[
-            value for prompt, value in given.items() if prompt.kind == "free_text"])
+        screen_personal_data(request.form, state)
     if state.ok and given:
         save_answers(given, participant_for_contribution(consent))
         state.saved = True
-    number = screen_number(phase)
-    if is_simple_mode() and number < len(phase.prompts):
-        redirect_to = url_for("consultations.interview", slug=slug, question=number + 1)
-    else:
-        redirect_to = here
     # With htmx, the page saves as the person goes (on each change) and only a status line
     # comes back; without it, the form is saved when sent.
     autosave = request.args.get("enregistrement") == "auto"
     return answer_form(
         state, success=_("Vos réponses sont enregistrées. Vous pouvez les modifier tant que "
                          "l’étape est ouverte."),
-        redirect_to=redirect_to, page="consultations/interview.html",
+        redirect_to=here, page="consultations/interview.html",
         fragment="consultations/_autosave.html" if autosave else None,
-        context=interview_context(consultation, phase, state))
+        context=lambda: interview_context(consultation, phase, state))

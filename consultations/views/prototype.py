@@ -2,6 +2,7 @@
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from consultations.models import Reaction, Scenario
@@ -26,6 +27,12 @@ from consultations.views.common import (
 
 SCALE = range(1, 6)
 TEXT_FIELDS = ("accept_if", "concerns", "benefits")
+# Each message names its question: the error summary lists both when both are missing.
+SCALE_MISSING = {
+    "acceptability": _l("Dites si ce scénario vous semble acceptable : choisissez un chiffre "
+                        "de 1 à 5."),
+    "usefulness": _l("Dites si ce scénario vous semble utile : choisissez un chiffre de 1 à 5."),
+}
 
 
 def reaction_of(participant, scenario):
@@ -36,15 +43,23 @@ def reaction_of(participant, scenario):
 
 
 def read_reaction(form, state: FormState) -> dict:
-    values = {
-        "acceptability": clean_choice(form, "acceptability", SCALE, state,
-                                      message=_("Choisissez un chiffre de 1 à 5.")),
-        "usefulness": clean_choice(form, "usefulness", SCALE, state,
-                                   message=_("Choisissez un chiffre de 1 à 5.")),
-    }
+    values = {name: clean_choice(form, name, SCALE, state, message=SCALE_MISSING[name])
+              for name in SCALE_MISSING}
     for name in TEXT_FIELDS:
         values[name] = clean_text(form, name, state, required=False)
     return values
+
+
+def save_reaction(scenario, participant, values: dict) -> Reaction:
+    reaction = reaction_of(participant, scenario) or Reaction(scenario=scenario,
+                                                              participant=participant)
+    reaction.acceptability = int(values["acceptability"])
+    reaction.usefulness = int(values["usefulness"])
+    for name in TEXT_FIELDS:
+        setattr(reaction, name, values.get(name) or None)
+    db.session.add(reaction)
+    db.session.commit()
+    return reaction
 
 
 def scenario_context(consultation, scenario, state=None):
@@ -88,20 +103,12 @@ def react_to_scenario(slug: str, scenario_id: int):
     values = read_reaction(request.form, state)
     consent = clean_consent(request.form, state, participant_context()["needs_consent"])
     if not state.errors:
-        screen_personal_data(request.form, state, *[values[name] for name in TEXT_FIELDS])
+        screen_personal_data(request.form, state)
     if state.ok:
-        participant = participant_for_contribution(consent)
-        reaction = reaction_of(participant, found) or Reaction(scenario=found,
-                                                               participant=participant)
-        reaction.acceptability = int(values["acceptability"])
-        reaction.usefulness = int(values["usefulness"])
-        for name in TEXT_FIELDS:
-            setattr(reaction, name, values[name] or None)
-        db.session.add(reaction)
-        db.session.commit()
+        save_reaction(found, participant_for_contribution(consent), values)
         state.saved = True
     return answer_form(
         state, success=_("Merci ! Votre réaction est enregistrée. Vous pouvez la modifier tant "
                          "que l’étape est ouverte."),
         redirect_to=here, page="consultations/scenario.html", fragment=None,
-        context=scenario_context(consultation, found, state))
+        context=lambda: scenario_context(consultation, found, state))

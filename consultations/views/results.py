@@ -32,6 +32,16 @@ def feedback_of(participant, finding):
         finding_id=finding.id, participant_id=participant.id)).scalar_one_or_none()
 
 
+def save_feedback(finding, participant, reflects: str, comment: str) -> Feedback:
+    feedback = feedback_of(participant, finding) or Feedback(finding=finding,
+                                                             participant=participant)
+    feedback.reflects = reflects
+    feedback.comment = comment or None
+    db.session.add(feedback)
+    db.session.commit()
+    return feedback
+
+
 def results_context(consultation, phase, failed: Finding | None = None, failed_state=None):
     participant = current_participant()
     states = {}
@@ -77,18 +87,12 @@ def react_to_finding(slug: str, finding_id: int):
     comment = clean_text(request.form, "comment", state, required=False)
     consent = clean_consent(request.form, state, participant_context()["needs_consent"])
     if not state.errors:
-        screen_personal_data(request.form, state, comment)
+        screen_personal_data(request.form, state)
     if state.ok:
-        participant = participant_for_contribution(consent)
-        feedback = feedback_of(participant, finding) or Feedback(finding=finding,
-                                                                 participant=participant)
-        feedback.reflects = reflects
-        feedback.comment = comment or None
-        db.session.add(feedback)
-        db.session.commit()
+        save_feedback(finding, participant_for_contribution(consent), reflects, comment)
         state.saved = True
     return answer_form(
         state, success=_("Merci ! Votre avis sur ce résultat est enregistré."),
         redirect_to=f"{here}#resultat-{finding.id}", page="consultations/results.html",
-        fragment=None, context=results_context(consultation, phase, finding, state))
+        fragment=None, context=lambda: results_context(consultation, phase, finding, state))
 

@@ -8,14 +8,20 @@ bp = Blueprint("workspace", __name__, template_folder="templates")
 
 def init_app(app: Flask) -> None:
     from consultations.workspace import (  # noqa: F401  (the modules register their routes)
+        accounts,
         auth,
         dashboard,
+        document_import,
         entry,
+        entry_import,
         exports,
         manage,
         models,  # noqa: F401  (tables known to Flask-Migrate)
         moderation,
+        sheets,
+        team,
         themes_views,
+        workshop_codes,
     )
     from consultations.workspace.cli import register_cli
 
@@ -27,9 +33,10 @@ def init_app(app: Flask) -> None:
 def _workspace_helpers():
     from flask_babel import lazy_gettext as _l
 
-    from consultations.labels import FINDING_STATUS
+    from consultations.labels import CHANNELS, FINDING_STATUS
     from consultations.localise import localise
     from consultations.workspace.auth import current_facilitator
+    from consultations.workspace.team import may
 
     def profile_value(name: str, value: str) -> str:
         from consultations import labels
@@ -43,16 +50,19 @@ def _workspace_helpers():
             return f"n° {item.id} — {raw[:120]}"
         return [(item.id, text(item)) for item in objects]
 
+    def may_manage(consultation) -> bool:
+        return may(current_facilitator(), consultation)
+
     return {
         "workspace_user": current_facilitator,
+        "may_manage": may_manage,
         "status_labels": {"draft": _l("Brouillon"), "published": _l("Publiée"),
                           "closed": _l("Fermée")},
         "phase_states": {"upcoming": _l("À venir"), "open": _l("Ouverte"),
                          "closed": _l("Terminée")},
         "finding_status": FINDING_STATUS,
         "option_list": option_list,
-        "kind_labels": {"answer": _l("Réponse"), "idea": _l("Idée"), "comment": _l("Commentaire"),
-                        "reaction": _l("Réaction"), "feedback": _l("Avis sur un résultat")},
+        "channel_names": CHANNELS,
         "theme_states": {"suggested": _l("Suggéré"), "accepted": _l("Accepté"),
                          "rejected": _l("Rejeté")},
         "job_states": {"queued": _l("En attente"), "running": _l("En cours"),

@@ -4,8 +4,10 @@ from app.extensions import db
 from consultations.workspace.models import AuditEntry
 
 
-def record(facilitator, action: str, target: str = "") -> None:
-    """Add an entry to the current transaction; the caller commits."""
+def record(facilitator, action: str, target: str = "", actor: str | None = None) -> None:
+    """Add an entry to the current transaction; the caller commits. `actor` names who acted
+    when nobody is logged in ("cli", "anonymous")."""
     db.session.add(AuditEntry(
         facilitator_id=facilitator.id if facilitator else None,
-        actor=facilitator.email if facilitator else "cli", action=action, target=target[:200]))
+        actor=actor or (facilitator.email if facilitator else "cli"), action=action,
+        target=target[:200]))

@@ -1,10 +1,25 @@
-"""Facilitator accounts: login, logout, password change, and the role check on every page."""
+"""Facilitator accounts: login, logout, password change, server-side sessions, and the role
+check on every page."""
 
+import hashlib
+import hmac
+import secrets
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db, limiter
@@ -12,16 +27,18 @@ from app.i18n import safe_next
 from consultations.models import utcnow
 from consultations.workspace import bp
 from consultations.workspace.audit import record
-from consultations.workspace.models import ROLES, Facilitator
+from consultations.workspace.models import ROLES, Facilitator, WorkspaceSession
 
-SESSION_ID = "facilitator_id"
-SESSION_VERSION = "facilitator_version"
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=5)
+SESSION_TOKEN = "workspace_session"
 MIN_PASSWORD = 12
 MANAGERS = ("admin", "facilitator")
 MODERATORS = ("admin", "facilitator", "moderator")
 ADMINS = ("admin",)
+# Wrong passwords from one client for one account: past this, that pair waits. Another client
+# (the real person, elsewhere) can still log in, and an unknown email gets the same answer.
+LOGIN_FAILURES = "5 per 5 minutes"
+# last_seen_at is written at most this often, not on every request.
+TOUCH_EVERY = timedelta(minutes=1)
 # A hash to check against when the email is unknown, so timing does not tell accounts apart.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
@@ -30,17 +47,65 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Sessions -------------------------------------------------------------------------------------
+
+def idle_limit() -> timedelta:
+    return timedelta(minutes=current_app.config["WORKSPACE_SESSION_IDLE_MINUTES"])
+
+
+def _session_record() -> WorkspaceSession | None:
+    token = session.get(SESSION_TOKEN)
+    if not isinstance(token, str) or not token:
+        return None
+    return db.session.get(WorkspaceSession, token_hash(token))
+
+
 def current_facilitator() -> Facilitator | None:
     if "facilitator" in g:
         return g.facilitator
     user = None
-    user_id = session.get(SESSION_ID)
-    if isinstance(user_id, int):
-        user = db.session.get(Facilitator, user_id)
-        if user is not None and user.session_version != session.get(SESSION_VERSION):
-            user = None  # the password changed since this session began
+    found = _session_record()
+    if found is not None:
+        now = utcnow()
+        candidate = db.session.get(Facilitator, found.facilitator_id)
+        if now - found.last_seen_at > idle_limit() or candidate is None \
+                or candidate.state != "active":
+            db.session.delete(found)
+            db.session.commit()
+        else:
+            user = candidate
+            if now - found.last_seen_at > TOUCH_EVERY:
+                found.last_seen_at = now
+                db.session.commit()
     g.facilitator = user
     return user
+
+
+def start_session(user: Facilitator) -> None:
+    """A new token for this browser (a fresh one at every login: no session fixation)."""
+    end_session()
+    token = secrets.token_urlsafe(32)
+    db.session.add(WorkspaceSession(token_hash=token_hash(token), facilitator_id=user.id))
+    session[SESSION_TOKEN] = token
+    g.facilitator = user
+
+
+def end_session() -> None:
+    found = _session_record()
+    if found is not None:
+        db.session.delete(found)
+    session.pop(SESSION_TOKEN, None)
+    g.pop("facilitator", None)
+
+
+def end_all_sessions(user: Facilitator) -> None:
+    """Every browser of this account is logged out (password change, disabled, removed)."""
+    db.session.execute(db.delete(WorkspaceSession).where(
+        WorkspaceSession.facilitator_id == user.id))
 
 
 def require_role(*roles: str):
@@ -55,37 +120,48 @@ def require_role(*roles: str):
             if roles and user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
-        wrapped.workspace_roles = roles
         return wrapped
     return decorator
 
 
-def start_session(user: Facilitator) -> None:
-    session.pop(SESSION_ID, None)
-    session[SESSION_ID] = user.id
-    session[SESSION_VERSION] = user.session_version
-    g.facilitator = user
+# Login ----------------------------------------------------------------------------------------
+
+def _throttle():
+    """Counts in the rate-limit storage (memory or Redis), apart from RATELIMIT_ENABLED: this
+    is a defence of accounts, not traffic shaping."""
+    app = current_app._get_current_object()
+    if "workspace.login_throttle" not in app.extensions:
+        from limits import parse
+        from limits.storage import storage_from_string
+        from limits.strategies import MovingWindowRateLimiter
+        storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+        app.extensions["workspace.login_throttle"] = (MovingWindowRateLimiter(storage),
+                                                      parse(LOGIN_FAILURES))
+    return app.extensions["workspace.login_throttle"]
+
+
+def _throttle_key(email: str) -> str:
+    """The client and the account together, keyed with the secret: neither is kept in clear."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    pair = f"{get_remote_address()}\n{email}".encode()
+    return hmac.new(secret, pair, hashlib.sha256).hexdigest()
 
 
 def authenticate(email: str, password: str) -> tuple[Facilitator | None, str]:
     """The account, or None with a message that does not reveal whether the email exists."""
-    refused = _("Courriel ou mot de passe incorrect.")
-    user = db.session.execute(
-        db.select(Facilitator).filter_by(email=email.strip().lower())).scalar_one_or_none()
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return None, refused
-    if user.locked_until and user.locked_until > utcnow():
+    email = email.strip().lower()
+    limiter_, limit = _throttle()
+    key = _throttle_key(email)
+    if not limiter_.test(limit, "workspace-login", key):
         return None, _("Trop d’essais. Attendez quelques minutes, puis essayez de nouveau.")
-    if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = utcnow() + LOCKOUT
-            user.failed_logins = 0
-        db.session.commit()
-        return None, refused
-    user.failed_logins = 0
-    user.locked_until = None
+    user = db.session.execute(
+        db.select(Facilitator).filter_by(email=email)).scalar_one_or_none()
+    usable = user is not None and user.state == "active"
+    if not check_password_hash(user.password_hash if usable else _DUMMY_HASH, password) \
+            or not usable:
+        limiter_.hit(limit, "workspace-login", key)
+        return None, _("Courriel ou mot de passe incorrect.")
+    limiter_.clear(limit, "workspace-login", key)
     return user, ""
 
 
@@ -107,20 +183,24 @@ def login():
 
 @bp.post("/animation/deconnexion")
 def logout():
-    session.pop(SESSION_ID, None)
-    session.pop(SESSION_VERSION, None)
+    end_session()
+    db.session.commit()
     flash(_("Vous êtes déconnecté."), "success")
     return redirect(url_for("workspace.login"), code=303)
 
 
-def password_problem(current: str, new: str, confirm: str, user: Facilitator) -> str:
-    if not check_password_hash(user.password_hash, current):
-        return _("Le mot de passe actuel n’est pas le bon.")
+def new_password_problem(new: str, confirm: str) -> str:
     if len(new) < MIN_PASSWORD:
         return _("Le nouveau mot de passe doit avoir au moins %(n)s caractères.", n=MIN_PASSWORD)
     if new != confirm:
         return _("Les deux nouveaux mots de passe ne sont pas identiques.")
     return ""
+
+
+def set_password(user: Facilitator, password: str) -> None:
+    """A new password ends every session of the account; the caller starts a new one."""
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
 
 
 @bp.route("/animation/mot-de-passe", methods=["GET", "POST"])
@@ -130,14 +210,15 @@ def change_password():
     error = ""
     if request.method == "POST":
         form = request.form
-        error = password_problem(form.get("current", ""), form.get("new", ""),
-                                 form.get("confirm", ""), user)
+        if not check_password_hash(user.password_hash, form.get("current", "")):
+            error = _("Le mot de passe actuel n’est pas le bon.")
+        else:
+            error = new_password_problem(form.get("new", ""), form.get("confirm", ""))
         if not error:
-            user.password_hash = hash_password(form["new"])
-            user.session_version += 1  # every other session ends
+            set_password(user, form["new"])
             record(user, "change_password")
-            db.session.commit()
             start_session(user)
+            db.session.commit()
             flash(_("Mot de passe changé. Vos autres sessions sont fermées."), "success")
             return redirect(url_for("workspace.index"), code=303)
     return render_template("workspace/password.html", error=error), (422 if error else 200)

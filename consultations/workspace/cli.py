@@ -5,6 +5,7 @@ import sys
 
 import click
 from flask import Flask
+from flask_babel import force_locale
 
 from app.extensions import db
 
@@ -37,20 +38,30 @@ def register_cli(app: Flask) -> None:
         """Move whole consultations between instances (JSON, see EXPORT.md)."""
 
     @consultation_group.command("import")
-    @click.argument("file", type=click.File("r", encoding="utf-8"))
+    @click.argument("file", type=click.File("rb"))
     def import_command(file):
-        """Recreate a consultation from an exported JSON document."""
+        """Recreate a consultation from an exported JSON document (checked whole first)."""
         from consultations.workspace.audit import record
         from consultations.workspace.document import DocumentError
+        from consultations.workspace.schema import Unreadable, read_document
         from consultations.workspace.transfer import import_document
         try:
-            consultation = import_document(json.load(file))
-        except (DocumentError, ValueError) as error:
-            db.session.rollback()
+            with force_locale("en"):
+                consultation = import_document(read_document(file.read()))
+        except Unreadable as error:
             raise click.ClickException(str(error)) from error
+        except DocumentError as error:
+            db.session.rollback()
+            raise click.ClickException("\n".join(str(p) for p in error.problems)) from error
         record(None, "import_json", consultation.slug)
         db.session.commit()
         click.echo(f"Imported {consultation.slug}.")
+
+    @consultation_group.command("schema")
+    def schema_command():
+        """Print the JSON Schema of the consultation document."""
+        from consultations.workspace.schema import document_schema
+        click.echo(json.dumps(document_schema(), ensure_ascii=False, indent=1))
 
     @consultation_group.command("export")
     @click.argument("slug")

@@ -2,17 +2,17 @@
 
 from flask import render_template
 
+from consultations.labels import CHANNELS as CHANNEL_LABELS
 from consultations.models import CHANNELS, Consultation
 from consultations.workspace import bp
 from consultations.workspace.auth import MANAGERS, require_role
-from consultations.workspace.manage import get_or_404
 from consultations.workspace.queries import dashboard_data
-from consultations.workspace.questionnaire import CHANNEL_LABELS
+from consultations.workspace.team import authorized
 
 
 @bp.get("/animation/consultations/<int:consultation_id>/tableau-de-bord")
 @require_role(*MANAGERS)
 def dashboard(consultation_id: int):
-    consultation = get_or_404(Consultation, consultation_id)
+    consultation = authorized(Consultation, consultation_id)
     return render_template("workspace/dashboard.html", **dashboard_data(consultation),
                            channels=CHANNELS, channel_labels=CHANNEL_LABELS)

@@ -6,44 +6,31 @@ exporting, importing into an empty instance and exporting again gives the same d
 
 from datetime import date, datetime
 
-import sqlalchemy as sa
-
-from app.extensions import db
-from consultations.models import (
-    Answer,
-    Comment,
-    Consultation,
-    Feedback,
-    Idea,
-    Participant,
-    Reaction,
-    Support,
-    utcnow,
+from consultations.contributions import KINDS
+from consultations.dates import first_day, last_day
+from consultations.models import Consultation, utcnow
+from consultations.workspace.queries import (
+    PROFILE_FIELDS,
+    accepted_phase_themes,
+    contributions_by_kind,
+    entry_sessions,
+    participants_by_id,
 )
-from consultations.workspace.models import EntrySession, Theme
-from consultations.workspace.queries import PROFILE_FIELDS, chunks, phase_ids, support_counts
 
 SCHEMA = "parlons-ia/consultation"
 VERSION = 1
 CONSULTATION_FIELDS = ("slug", "title", "summary", "description", "outcome",
                        "duration_minutes", "conditions", "status")
-COMMON = ("channel", "moderation", "hidden_reason")
-# kind -> (model, the contribution's own fields, its links: field -> (attribute, ref kind))
-CONTRIBUTIONS = {
-    "answers": (Answer, ("value",), {"prompt": ("prompt_id", "prompt")}),
-    "ideas": (Idea, ("text", "conditions", "other_condition"), {"phase": ("phase_id", "phase")}),
-    "supports": (Support, (), {"idea": ("idea_id", "idea")}),
-    "comments": (Comment, ("text",), {"idea": ("idea_id", "idea")}),
-    "reactions": (Reaction, ("acceptability", "usefulness", "accept_if", "concerns", "benefits"),
-                  {"scenario": ("scenario_id", "scenario")}),
-    "feedback": (Feedback, ("reflects", "comment"), {"finding": ("finding_id", "finding")}),
-}
-SINGULAR = {"answers": "answer", "ideas": "idea", "supports": "support", "comments": "comment",
-            "reactions": "reaction", "feedback": "feedback"}
+COMMON = ("channel", "language", "moderation", "hidden_reason")
 
 
 class DocumentError(ValueError):
-    """The file is not a consultation document this version can read."""
+    """The file is not a consultation document this version can read: its problems, each
+    with its JSON path (schema.Problem)."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("; ".join(str(problem) for problem in self.problems[:5]))
 
 
 def _when(value) -> str | None:
@@ -52,6 +39,11 @@ def _when(value) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def days(period) -> dict:
+    """The days people read (last day included), next to the stored moments."""
+    return {"first_day": first_day(period).isoformat(), "last_day": last_day(period).isoformat()}
 
 
 class Refs:
@@ -69,36 +61,26 @@ class Refs:
         return self.by_kind[kind][object_id]
 
 
-def _contributions(model, link_column, ids):
-    return db.session.execute(sa.select(model).where(link_column.in_(ids))
-                              .order_by(model.id)).scalars().all()
-
-
 def build_document(consultation: Consultation, include_profile: bool = False) -> dict:
     refs = Refs()
     phases = []
     for phase in consultation.phases:
         refs.by_kind.setdefault("phase", {})[phase.id] = phase.kind
         phases.append(_phase(phase, refs))
-    rows = _collect(consultation)
+    rows = contributions_by_kind(consultation)
     participants = sorted({item.participant_id for items in rows.values() for item in items})
     for participant_id in participants:
         refs.add("p", participant_id)
-    supports = support_counts(consultation)
-    contributions = {}
-    for key, items in rows.items():
-        _model, fields, links = CONTRIBUTIONS[key]
-        contributions[key] = [_contribution(key, item, fields, links, refs) for item in items]
-        if key == "ideas":
-            for record, item in zip(contributions[key], items, strict=True):
-                record["supports"] = supports.get(item.id, 0)
+    contributions = {KINDS[key].plural: [_contribution(KINDS[key], item, refs) for item in items]
+                     for key, items in rows.items()}
     _link_phases(consultation, phases, refs)
     return {
         "schema": SCHEMA, "version": VERSION, "exported_at": _when(utcnow()),
         "options": {"profile": include_profile},
         "consultation": {**{name: getattr(consultation, name) for name in CONSULTATION_FIELDS},
+                         "time_zone": consultation.time_zone,
                          "starts_at": _when(consultation.starts_at),
-                         "ends_at": _when(consultation.ends_at)},
+                         "ends_at": _when(consultation.ends_at), **days(consultation)},
         "phases": phases,
         "participants": _participants(participants, refs, include_profile),
         "contributions": contributions,
@@ -110,6 +92,7 @@ def _phase(phase, refs) -> dict:
         "kind": phase.kind, "order": phase.order, "title": phase.title,
         "information": phase.information, "starts_at": _when(phase.starts_at),
         "ends_at": _when(phase.ends_at), "closed_early_at": _when(phase.closed_early_at),
+        **days(phase),
         "prompts": [{"ref": refs.add("prompt", p.id), "order": p.order, "kind": p.kind,
                      "question": p.question, "help": p.help, "choices": p.choices}
                     for p in phase.prompts],
@@ -121,30 +104,14 @@ def _phase(phase, refs) -> dict:
     }
 
 
-def _collect(consultation) -> dict:
-    ids = phase_ids(consultation)
-    prompt_ids = [p.id for phase in consultation.phases for p in phase.prompts]
-    scenario_ids = [s.id for phase in consultation.phases for s in phase.scenarios]
-    finding_ids = [f.id for phase in consultation.phases for f in phase.findings]
-    ideas = _contributions(Idea, Idea.phase_id, ids)
-    idea_ids = sa.select(Idea.id).where(Idea.phase_id.in_(ids)).scalar_subquery()
-    return {
-        "answers": _contributions(Answer, Answer.prompt_id, prompt_ids),
-        "ideas": ideas,
-        "supports": _contributions(Support, Support.idea_id, idea_ids),
-        "comments": _contributions(Comment, Comment.idea_id, idea_ids),
-        "reactions": _contributions(Reaction, Reaction.scenario_id, scenario_ids),
-        "feedback": _contributions(Feedback, Feedback.finding_id, finding_ids),
-    }
-
-
-def _contribution(key, item, fields, links, refs) -> dict:
-    record = {"ref": refs.add(SINGULAR[key], item.id),
-              "participant": refs.get("p", item.participant_id)}
-    for name, (attribute, kind) in links.items():
-        record[name] = refs.get(kind, getattr(item, attribute))
-    record.update({name: getattr(item, name) for name in COMMON + fields})
+def _contribution(kind, item, refs) -> dict:
+    record = {"ref": refs.add(kind.key, item.id), "participant": refs.get("p", item.participant_id),
+              kind.parent: refs.get(kind.parent, getattr(item, kind.parent_id.key))}
+    record.update({name: getattr(item, name) for name in COMMON + kind.fields})
     record["created_at"] = _when(item.created_at)
+    # Computed export fields (an idea's supports) travel too; an import ignores them.
+    record.update({column: getattr(item, attribute) for column, attribute in kind.export_fields
+                   if attribute not in kind.fields})
     return record
 
 
@@ -164,8 +131,7 @@ def _link_phases(consultation, phases, refs) -> None:
 
 
 def _themes(phase, refs) -> list[dict]:
-    themes = db.session.execute(sa.select(Theme).filter_by(phase_id=phase.id, status="accepted")
-                                .order_by(Theme.label, Theme.id)).scalars().all()
+    themes = accepted_phase_themes(phase)
     return [{"label": theme.label, "contributions": [
         {"ref": refs.by_kind[member.kind][member.contribution_id],
          "score": round(member.score, 4), "quote": member.text}
@@ -174,13 +140,8 @@ def _themes(phase, refs) -> list[dict]:
 
 
 def _participants(ids, refs, include_profile) -> list[dict]:
-    sessions, people = {}, {}
-    for chunk in chunks(ids, 900):
-        sessions.update({s.participant_id: s for s in db.session.execute(
-            sa.select(EntrySession).where(EntrySession.participant_id.in_(chunk))).scalars()})
-        if include_profile:
-            people.update({p.id: p for p in db.session.execute(
-                sa.select(Participant).where(Participant.id.in_(chunk))).scalars()})
+    sessions = entry_sessions(ids)
+    people = participants_by_id(ids) if include_profile else {}
     result = []
     for participant_id in ids:
         record = {"ref": refs.get("p", participant_id)}

@@ -4,8 +4,7 @@ moderation reviews): removed with the contribution, so "delete everything" leave
 import sqlalchemy as sa
 
 from app.extensions import db
-from consultations.models import Comment, Idea, Support
-from consultations.workspace.kinds import KINDS
+from consultations.contributions import KINDS, answering, kind_of
 from consultations.workspace.models import ContributionReport, ModerationReview, ThemeMember
 
 TRACES = (ThemeMember, ContributionReport, ModerationReview)
@@ -18,24 +17,43 @@ def forget_traces(kind: str, ids) -> None:
                                                   table.contribution_id.in_(ids)))
 
 
-def kind_of(model) -> str | None:
-    return next((key for key, spec in KINDS.items() if spec.model is model), None)
-
-
 def forget_participant_traces(participant_id: int) -> None:
-    """Traces of everything deleted with this participant: their contributions, and the
-    comments and supports of others on their ideas (deleted with those ideas)."""
-    their_ideas = sa.select(Idea.id).where(Idea.participant_id == participant_id)
-    for key, spec in KINDS.items():
-        owned = spec.model.participant_id == participant_id
-        if spec.model in (Comment, Support):
-            owned = sa.or_(owned, spec.model.idea_id.in_(their_ideas))
-        forget_traces(key, sa.select(spec.model.id).where(owned))
+    """Traces of everything deleted with this participant: their contributions, and what
+    others gave in answer to them (comments and supports of their ideas, deleted with those)."""
+    for kind in KINDS.values():
+        owned = kind.model.participant_id == participant_id
+        parent = KINDS.get(kind.parent)
+        if parent is not None:
+            theirs = sa.select(parent.model.id).where(parent.model.participant_id == participant_id)
+            owned = sa.or_(owned, kind.parent_id.in_(theirs))
+        forget_traces(kind.key, sa.select(kind.model.id).where(owned))
 
 
 def forget_contribution_traces(contribution) -> None:
-    """Traces of one withdrawn contribution (and, for an idea, of its comments and supports)."""
-    forget_traces(kind_of(type(contribution)), [contribution.id])
-    if isinstance(contribution, Idea):
-        forget_traces("comment", [comment.id for comment in contribution.comments])
-        forget_traces("support", [support.id for support in contribution.supports])
+    """Traces of one withdrawn contribution and of what answered it (an idea's comments...)."""
+    kind = kind_of(contribution)
+    forget_traces(kind.key, [contribution.id])
+    for other in answering(kind):
+        answers = sa.select(other.model.id).where(other.parent_id == contribution.id)
+        forget_traces(other.key, answers)
+
+
+def delete_contribution(contribution) -> None:
+    """One contribution, with its traces and what answered it (an idea's comments...)."""
+    forget_contribution_traces(contribution)
+    db.session.delete(contribution)
+
+
+def contribution_corrected(contribution) -> None:
+    """Its words changed: themes quote the new ones, moderators read it again among new ones."""
+    kind = kind_of(contribution)
+    text = kind.text(contribution)
+    members = sa.select(ThemeMember).where(ThemeMember.kind == kind.key,
+                                           ThemeMember.contribution_id == contribution.id)
+    for member in db.session.execute(members).scalars():
+        if text:
+            member.text = text
+        else:
+            db.session.delete(member)  # nothing left to quote
+    db.session.execute(sa.delete(ModerationReview).where(
+        ModerationReview.kind == kind.key, ModerationReview.contribution_id == contribution.id))

@@ -1,10 +1,12 @@
 """Reading the workspace forms: localised texts side by side, dates, lists; plain messages."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 
 from app.database import MAX_ID
+from chatbot.normalise import normalise_text
+from consultations.dates import YEARS
 
 VARIANTS = ("fr", "en", "fr_simple", "en_simple")
 
@@ -14,8 +16,7 @@ class Errors(dict):
 
 
 def read_texts(form, name: str, errors: Errors, required: bool = True, limit: int = 5000):
-    value = {key: (form.get(f"{name}-{key}") or "").strip().replace("\r\n", "\n")
-             for key in VARIANTS}
+    value = {key: normalise_text(form.get(f"{name}-{key}") or "") for key in VARIANTS}
     value = {key: text for key, text in value.items() if text}
     if required and not value.get("fr"):
         errors[f"{name}-fr"] = _("Écrivez au moins le texte en français.")
@@ -30,23 +31,14 @@ def read_date(form, name: str, errors: Errors, required: bool = True) -> date | 
     if not raw and not required:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
-        errors[name] = _("Donnez une date au format AAAA-MM-JJ.")
+        day = None
+    if day is None or day.year not in YEARS:
+        errors[name] = _("Donnez une date au format AAAA-MM-JJ, entre %(first)s et %(last)s.",
+                         first=YEARS[0], last=YEARS[-1])
         return None
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def day_after(day: date) -> datetime:
-    """The end of an inclusive last day."""
-    return day_start(day) + timedelta(days=1)
-
-
-def last_day(moment: datetime) -> date:
-    return (moment - timedelta(microseconds=1)).date()
+    return day
 
 
 def read_int(form, name: str, errors: Errors, low: int, high: int, default=None):
@@ -69,8 +61,10 @@ def read_ids(form, name: str) -> list[int]:
 
 
 def valid_id(value: str) -> bool:
-    # isascii: "²".isdigit() is True but int("²") fails; MAX_ID: bigger overflows the database.
-    return value.isascii() and value.isdigit() and int(value) <= MAX_ID
+    # isascii: "²".isdigit() is True but int("²") fails; MAX_ID: bigger overflows the database;
+    # the length first: int() refuses more than 4,300 digits with a ValueError.
+    return (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))
+            and int(value) <= MAX_ID)
 
 
 def read_lines(form, name: str, parts: int) -> list[list[str]]:

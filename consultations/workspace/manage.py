@@ -1,6 +1,7 @@
 """Consultation management: the consultation, its phases, prompts, scenarios and findings."""
 
 import re
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
@@ -8,6 +9,16 @@ from flask_babel import gettext as _
 
 from app.database import MAX_ID
 from app.extensions import db
+from consultations.dates import (
+    day_after,
+    day_start,
+    first_day,
+    is_time_zone,
+    last_day,
+    last_day_before,
+    moved_to_zone,
+    zone_name,
+)
 from consultations.models import (
     FINDING_STATUSES,
     PROMPT_KINDS,
@@ -26,24 +37,15 @@ from consultations.workspace.audit import record
 from consultations.workspace.auth import MANAGERS, MODERATORS, current_facilitator, require_role
 from consultations.workspace.forms import (
     Errors,
-    day_after,
-    day_start,
-    last_day,
     read_date,
     read_ids,
     read_int,
     read_lines,
     read_texts,
 )
+from consultations.workspace.team import add_member, authorized, visible_consultation_ids
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
-
-
-def get_or_404(model, object_id: int):
-    found = db.session.get(model, object_id)
-    if found is None:
-        abort(404)
-    return found
 
 
 def done(action: str, target: str, message: str, to: str):
@@ -60,8 +62,11 @@ def overview_url(consultation) -> str:
 @bp.get("/animation/")
 @require_role(*MODERATORS)
 def index():
+    """The consultations whose team this person is on (every one for an admin)."""
     consultations = db.session.execute(
-        db.select(Consultation).order_by(Consultation.created_at.desc())).scalars().all()
+        db.select(Consultation).where(Consultation.id.in_(
+            visible_consultation_ids(current_facilitator())))
+        .order_by(Consultation.created_at.desc())).scalars().all()
     return render_template("workspace/index.html", consultations=consultations)
 
 
@@ -96,26 +101,34 @@ def read_consultation(form, consultation: Consultation | None):
         "duration_minutes": read_int(form, "duration_minutes", errors, 1, 240, 15),
         "conditions": read_conditions(form, errors),
     }
+    values["time_zone"] = (form.get("time_zone") or "").strip() or None
+    if values["time_zone"] and not is_time_zone(values["time_zone"]):
+        errors["time_zone"] = _("Fuseau horaire inconnu. Exemple : America/Toronto.")
+        values["time_zone"] = None
     starts, ends = read_date(form, "starts_at", errors), read_date(form, "ends_at", errors)
     if starts and ends and ends < starts:
         errors["ends_at"] = _("La fin doit venir après le début.")
     if starts and ends:
-        values["starts_at"], values["ends_at"] = day_start(starts), day_after(ends)
+        where = values["time_zone"] or zone_name()
+        values["starts_at"], values["ends_at"] = day_start(starts, where), day_after(ends, where)
     return values, errors
 
 
 def add_phases(consultation: Consultation) -> None:
-    """The four phases of the registry, sharing the consultation's dates evenly."""
-    span = (consultation.ends_at - consultation.starts_at) / len(ORDER)
+    """The four phases of the registry, sharing the consultation's days evenly (whole days)."""
+    first = first_day(consultation)
+    days = (last_day(consultation) - first).days + 1
     for order, key in enumerate(ORDER):
         with force_locale("fr"):
             fr = str(KINDS[key].label)
         with force_locale("en"):
             en = str(KINDS[key].label)
-        start = consultation.starts_at + span * order
+        start = first + timedelta(days=days * order // len(ORDER))
+        last = max(start, first + timedelta(days=days * (order + 1) // len(ORDER) - 1))
         db.session.add(Phase(consultation=consultation, kind=key, order=order,
                              title={"fr": fr, "en": en}, information={"fr": ""},
-                             starts_at=start, ends_at=start + span))
+                             starts_at=day_start(start, consultation),
+                             ends_at=day_after(last, consultation)))
 
 
 def consultation_form_values(consultation: Consultation) -> dict:
@@ -124,8 +137,19 @@ def consultation_form_values(consultation: Consultation) -> dict:
             "outcome": consultation.outcome, "duration_minutes": consultation.duration_minutes,
             "conditions": "\n".join(f"{c['key']} | {c['fr']} | {c.get('en', '')}"
                                     for c in consultation.conditions),
-            "starts_at": consultation.starts_at.date().isoformat(),
-            "ends_at": last_day(consultation.ends_at).isoformat()}
+            "time_zone": consultation.time_zone or "",
+            "starts_at": first_day(consultation).isoformat(),
+            "ends_at": last_day(consultation).isoformat()}
+
+
+def move_phases(consultation: Consultation, new_zone: str) -> None:
+    """A new time zone keeps every phase on the days the team set."""
+    old_zone = zone_name(consultation)
+    if old_zone == new_zone:
+        return
+    for phase in consultation.phases:
+        for name in ("starts_at", "ends_at"):  # an early close stays the moment it happened
+            setattr(phase, name, moved_to_zone(getattr(phase, name), old_zone, new_zone))
 
 
 @bp.route("/animation/consultations/nouvelle", methods=["GET", "POST"])
@@ -141,6 +165,7 @@ def new_consultation():
             db.session.add(consultation)
             add_phases(consultation)
             db.session.flush()
+            add_member(consultation, current_facilitator(), "facilitator")
             return done("create_consultation", consultation.slug, _("Consultation créée."),
                         overview_url(consultation))
         values = dict(request.form)
@@ -151,11 +176,12 @@ def new_consultation():
 @bp.route("/animation/consultations/<int:consultation_id>/modifier", methods=["GET", "POST"])
 @require_role(*MANAGERS)
 def edit_consultation(consultation_id: int):
-    consultation = get_or_404(Consultation, consultation_id)
+    consultation = authorized(Consultation, consultation_id)
     values, errors = consultation_form_values(consultation), Errors()
     if request.method == "POST":
         read, errors = read_consultation(request.form, consultation)
         if not errors:
+            move_phases(consultation, zone_name(read["time_zone"] or None))
             for name, value in read.items():
                 setattr(consultation, name, value)
             return done("edit_consultation", consultation.slug, _("Modifications enregistrées."),
@@ -168,7 +194,7 @@ def edit_consultation(consultation_id: int):
 @bp.get("/animation/consultations/<int:consultation_id>")
 @require_role(*MANAGERS)
 def consultation(consultation_id: int):
-    found = get_or_404(Consultation, consultation_id)
+    found = authorized(Consultation, consultation_id)
     return render_template("workspace/consultation.html", consultation=found, kind_of=kind_of)
 
 
@@ -176,7 +202,7 @@ def consultation(consultation_id: int):
 @require_role(*MANAGERS)
 def preview(consultation_id: int):
     """The participant home page, as it will look, even for a draft."""
-    found = get_or_404(Consultation, consultation_id)
+    found = authorized(Consultation, consultation_id)
     timeline = [(phase, kind_of(phase), phase.state()) for phase in found.phases]
     flash(_("Aperçu : voici la page que verront les personnes participantes."), "warning")
     return render_template("consultations/home.html", consultation=found, timeline=timeline)
@@ -185,7 +211,7 @@ def preview(consultation_id: int):
 @bp.post("/animation/consultations/<int:consultation_id>/statut")
 @require_role(*MANAGERS)
 def set_status(consultation_id: int):
-    found = get_or_404(Consultation, consultation_id)
+    found = authorized(Consultation, consultation_id)
     status = request.form.get("status")
     allowed = {"draft": ("published",), "published": ("closed",), "closed": ("published",)}
     if status not in allowed[found.status]:
@@ -199,14 +225,14 @@ def set_status(consultation_id: int):
 
 def phase_form_values(phase: Phase) -> dict:
     return {"title": phase.title, "information": phase.information,
-            "starts_at": phase.starts_at.date().isoformat(),
-            "ends_at": last_day(phase.ends_at).isoformat()}
+            "starts_at": first_day(phase).isoformat(),
+            "ends_at": last_day_before(phase.ends_at, phase.consultation).isoformat()}
 
 
 @bp.route("/animation/etapes/<int:phase_id>/modifier", methods=["GET", "POST"])
 @require_role(*MANAGERS)
 def edit_phase(phase_id: int):
-    phase = get_or_404(Phase, phase_id)
+    phase = authorized(Phase, phase_id)
     values, errors = phase_form_values(phase), Errors()
     if request.method == "POST":
         form = request.form
@@ -217,7 +243,8 @@ def edit_phase(phase_id: int):
             errors["ends_at"] = _("La fin doit venir après le début.")
         if not errors:
             phase.title, phase.information = title, information
-            phase.starts_at, phase.ends_at = day_start(starts), day_after(ends)
+            where = phase.consultation
+            phase.starts_at, phase.ends_at = day_start(starts, where), day_after(ends, where)
             return done("edit_phase", f"{phase.consultation.slug}/{phase.kind}",
                         _("Étape enregistrée."), overview_url(phase.consultation))
         values = dict(form)
@@ -228,7 +255,7 @@ def edit_phase(phase_id: int):
 @bp.post("/animation/etapes/<int:phase_id>/cloturer")
 @require_role(*MANAGERS)
 def close_phase(phase_id: int):
-    phase = get_or_404(Phase, phase_id)
+    phase = authorized(Phase, phase_id)
     if phase.state() == "open":
         phase.closed_early_at = utcnow()
     return done("close_phase", f"{phase.consultation.slug}/{phase.kind}",
@@ -249,26 +276,26 @@ def choices_text(prompt: Prompt | None) -> str:
           defaults={"phase_id": None})
 @require_role(*MANAGERS)
 def edit_prompt(phase_id, prompt_id):
-    prompt = get_or_404(Prompt, prompt_id) if prompt_id else None
-    phase = prompt.phase if prompt else get_or_404(Phase, phase_id)
+    prompt = authorized(Prompt, prompt_id) if prompt_id else None
+    phase = prompt.phase if prompt else authorized(Phase, phase_id)
     values = {"kind": prompt.kind, "question": prompt.question, "help": prompt.help or {},
               "choices": choices_text(prompt), "order": prompt.order} if prompt else {}
     errors = Errors()
     if request.method == "POST":
         form = request.form
-        kind = form.get("kind") if form.get("kind") in PROMPT_KINDS else None
-        if kind is None:
+        prompt_kind = form.get("kind") if form.get("kind") in PROMPT_KINDS else None
+        if prompt_kind is None:
             errors["kind"] = _("Choisissez un type de question.")
         question = read_texts(form, "question", errors, limit=500)
         help_text = read_texts(form, "help", errors, required=False, limit=500)
         choices = [{"fr": fr, "en": en or fr} for fr, en in read_lines(form, "choices", 2) if fr]
-        if kind == "single_choice" and len(choices) < 2:
+        if prompt_kind == "single_choice" and len(choices) < 2:
             errors["choices"] = _("Donnez au moins deux choix, un par ligne.")
         order = read_int(form, "order", errors, 0, 999, len(phase.prompts))
         if not errors:
             prompt = prompt or Prompt(phase=phase)
-            prompt.kind, prompt.question, prompt.help = kind, question, help_text or None
-            prompt.choices = choices if kind == "single_choice" else None
+            prompt.kind, prompt.question, prompt.help = prompt_kind, question, help_text or None
+            prompt.choices = choices if prompt_kind == "single_choice" else None
             prompt.order = order
             db.session.add(prompt)
             return done("edit_prompt", f"{phase.consultation.slug}/{phase.kind}",
@@ -293,8 +320,8 @@ def imagine_ideas(consultation) -> list[Idea]:
           defaults={"phase_id": None})
 @require_role(*MANAGERS)
 def edit_scenario(phase_id, scenario_id):
-    scenario = get_or_404(Scenario, scenario_id) if scenario_id else None
-    phase = scenario.phase if scenario else get_or_404(Phase, phase_id)
+    scenario = authorized(Scenario, scenario_id) if scenario_id else None
+    phase = scenario.phase if scenario else authorized(Phase, phase_id)
     ideas = imagine_ideas(phase.consultation)
     values = {"title": scenario.title, "case": scenario.case, "order": scenario.order,
               "ideas": [idea.id for idea in scenario.ideas]} if scenario else {"ideas": []}
@@ -336,8 +363,8 @@ def consultation_answers(consultation, ids: list[int]) -> list[Answer]:
           defaults={"phase_id": None})
 @require_role(*MANAGERS)
 def edit_finding(phase_id, finding_id):
-    finding = get_or_404(Finding, finding_id) if finding_id else None
-    phase = finding.phase if finding else get_or_404(Phase, phase_id)
+    finding = authorized(Finding, finding_id) if finding_id else None
+    phase = finding.phase if finding else authorized(Phase, phase_id)
     consultation = phase.consultation
     ideas, scenarios = imagine_ideas(consultation), consultation_scenarios(consultation)
     values = {"heard": finding.heard, "action": finding.action, "status": finding.status,

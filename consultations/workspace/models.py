@@ -6,8 +6,9 @@ from app.extensions import db
 from consultations.models import CHANNELS, UTCDateTime, _choice, utcnow
 
 ROLES = ("admin", "facilitator", "moderator")
+TEAM_ROLES = ("facilitator", "moderator")
+LINK_PURPOSES = ("invite", "reset")
 THEME_STATUSES = ("suggested", "accepted", "rejected")
-JOB_STATUSES = ("queued", "running", "done", "failed")
 
 
 class Facilitator(db.Model):
@@ -18,13 +19,64 @@ class Facilitator(db.Model):
 
     id = sa.Column(sa.Integer, primary_key=True)
     email = sa.Column(sa.String(254), unique=True, nullable=False)
-    password_hash = sa.Column(sa.String(255), nullable=False)
+    password_hash = sa.Column(sa.String(255))  # None until an invited person chooses one
     role = sa.Column(sa.String(12), nullable=False, default="facilitator")
-    # Raised on every password change: sessions carrying an older number end.
-    session_version = sa.Column(sa.Integer, nullable=False, default=1)
-    failed_logins = sa.Column(sa.Integer, nullable=False, default=0)
-    locked_until = sa.Column(UTCDateTime)
+    disabled_at = sa.Column(UTCDateTime)  # a disabled account cannot log in
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    @property
+    def state(self) -> str:
+        if self.disabled_at is not None:
+            return "disabled"
+        return "active" if self.password_hash else "invited"
+
+
+class WorkspaceSession(db.Model):
+    """One logged-in browser. The cookie carries a random token; only its hash is kept here,
+    so logout, a password change or a disabled account ends the session on the server."""
+
+    __tablename__ = "workspace_session"
+
+    token_hash = sa.Column(sa.String(64), primary_key=True)
+    facilitator_id = sa.Column(sa.ForeignKey("workspace_facilitator.id", ondelete="CASCADE"),
+                               nullable=False, index=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class AccountLink(db.Model):
+    """A one-time link to choose a password: an invitation or a reset. Only the hash is kept."""
+
+    __tablename__ = "workspace_account_link"
+    __table_args__ = (_choice("purpose", LINK_PURPOSES),)
+
+    token_hash = sa.Column(sa.String(64), primary_key=True)
+    facilitator_id = sa.Column(sa.ForeignKey("workspace_facilitator.id", ondelete="CASCADE"),
+                               nullable=False, index=True)
+    purpose = sa.Column(sa.String(10), nullable=False)
+    expires_at = sa.Column(UTCDateTime, nullable=False)
+    used_at = sa.Column(UTCDateTime)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    facilitator = db.relationship("Facilitator")
+
+
+class TeamMember(db.Model):
+    """A person on a consultation's team: only the team (and admins) see and act on it."""
+
+    __tablename__ = "workspace_team_member"
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "facilitator_id"),
+                      _choice("role", TEAM_ROLES))
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    consultation_id = sa.Column(sa.ForeignKey("consultation.id", ondelete="CASCADE"),
+                                nullable=False, index=True)
+    facilitator_id = sa.Column(sa.ForeignKey("workspace_facilitator.id", ondelete="CASCADE"),
+                               nullable=False, index=True)
+    role = sa.Column(sa.String(12), nullable=False)
+    added_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    facilitator = db.relationship("Facilitator")
 
 
 class AuditEntry(db.Model):
@@ -114,16 +166,34 @@ class ThemeMember(db.Model):
     theme = db.relationship("Theme", back_populates="members")
 
 
-class ThemeJob(db.Model):
-    __tablename__ = "workspace_theme_job"
-    __table_args__ = (_choice("status", JOB_STATUSES),)
+class PendingImport(db.Model):
+    """An uploaded file waiting for the facilitator to confirm its preview; deleted on confirm
+    or cancel, and after a day (it may hold what people answered on paper)."""
+
+    __tablename__ = "workspace_pending_import"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    token = sa.Column(sa.String(64), unique=True, nullable=False)
+    facilitator_id = sa.Column(sa.ForeignKey("workspace_facilitator.id", ondelete="CASCADE"),
+                               nullable=False)
+    phase_id = sa.Column(sa.ForeignKey("consultation_phase.id", ondelete="CASCADE"))
+    filename = sa.Column(sa.String(200), nullable=False, default="")
+    content = sa.Column(sa.LargeBinary, nullable=False)
+    content_hash = sa.Column(sa.String(64), nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
+class ImportedRow(db.Model):
+    """The content hash of one imported spreadsheet row, to catch the same row imported twice.
+    It goes with the participant the row created."""
+
+    __tablename__ = "workspace_imported_row"
+    __table_args__ = (sa.Index("ix_workspace_imported_row_hash", "phase_id", "content_hash"),)
 
     id = sa.Column(sa.Integer, primary_key=True)
     phase_id = sa.Column(sa.ForeignKey("consultation_phase.id", ondelete="CASCADE"),
-                         nullable=False, index=True)
-    status = sa.Column(sa.String(10), nullable=False, default="queued")
-    progress = sa.Column(sa.Integer, nullable=False, default=0)  # percent
-    total = sa.Column(sa.Integer, nullable=False, default=0)
-    message = sa.Column(sa.String(300))
+                         nullable=False)
+    participant_id = sa.Column(sa.ForeignKey("participant.id", ondelete="CASCADE"),
+                               nullable=False, index=True)
+    content_hash = sa.Column(sa.String(64), nullable=False)
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
-    finished_at = sa.Column(UTCDateTime)

@@ -1,29 +1,116 @@
 """Moderation: the queue of new and reported contributions, hide with a reason, restore;
 participants' reports; the audit log."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.database import bounded_int
 from app.extensions import db, limiter
 from app.i18n import safe_next
-from consultations.models import utcnow
+from chatbot.normalise import normalise_text
+from consultations.contributions import KINDS, kind_of
+from consultations.labels import CHANNELS
+from consultations.models import Consultation, Phase, utcnow
+from consultations.views.common import PUBLIC_STATUSES
 from consultations.workspace import bp
 from consultations.workspace.audit import record
 from consultations.workspace.auth import ADMINS, MODERATORS, current_facilitator, require_role
-from consultations.workspace.kinds import KINDS, TEXT_KINDS, phase_of, text_of
+from consultations.workspace.forms import valid_id
 from consultations.workspace.models import AuditEntry, ContributionReport, ModerationReview
+from consultations.workspace.team import MODERATE, require_access, visible_phase_ids
 
 QUEUE_SIZE = 50
+STATES = {"new": _l("Nouvelles"), "reported": _l("Signalées"), "hidden": _l("Masquées"),
+          "kept": _l("Gardées visibles")}
+DECISIONS = ("hide", "keep", "restore")
+# Kinds carrying text a moderator may need to hide.
+MODERATED = {key: kind for key, kind in KINDS.items() if kind.has_text}
+MODELS = {kind.model for kind in KINDS.values()}
 
 
-def contribution_or_404(kind: str, contribution_id: int):
-    if kind not in TEXT_KINDS:
-        abort(404)
-    found = db.session.get(KINDS[kind].model, contribution_id)
+def back_to_the_queue(session, _flush_context, _instances) -> None:
+    """An edit of a contribution's text after a moderator reviewed it (kept, hidden, restored)
+    returns it to the queue of new ones: whatever route changed it, before it is stored."""
+    for item in session.dirty:
+        kind = kind_of(item) if type(item) in MODELS else None
+        if kind is None or not kind.has_text or item.id is None:
+            continue
+        state = sa.inspect(item)
+        texts = [column.key for column in state.mapper.columns if isinstance(column.type, sa.Text)]
+        if any(state.attrs[name].history.has_changes() for name in texts):
+            session.execute(sa.delete(ModerationReview).where(
+                ModerationReview.kind == kind.key, ModerationReview.contribution_id == item.id))
+
+
+sa.event.listen(db.session, "before_flush", back_to_the_queue)
+
+
+def contribution_or_404(key: str, contribution_id: int):
+    kind = MODERATED.get(key)
+    found = db.session.get(kind.model, contribution_id) if kind else None
     if found is None:
         abort(404)
     return found
+
+
+def in_state(kind, state: str):
+    model = kind.model
+    reviewed = sa.select(ModerationReview.contribution_id).where(ModerationReview.kind == kind.key)
+    reported = sa.select(ContributionReport.contribution_id).where(
+        ContributionReport.kind == kind.key, ContributionReport.handled_at.is_(None))
+    return {"new": sa.and_(model.moderation == "visible", model.id.not_in(reviewed),
+                           model.id.not_in(reported)),
+            "reported": model.id.in_(reported),
+            "hidden": model.moderation == "hidden",
+            "kept": sa.and_(model.moderation == "visible", model.id.in_(reviewed),
+                            model.id.not_in(reported))}[state]
+
+
+class Queue:
+    """What one moderator sees: their consultations, narrowed by phase, channel and state."""
+
+    def __init__(self, args, user):
+        self.phases = db.session.execute(
+            sa.select(Phase).where(Phase.id.in_(visible_phase_ids(user)))
+            .join(Consultation).order_by(Consultation.created_at.desc(), Phase.order)
+        ).scalars().all()
+        phase_ids = {phase.id for phase in self.phases}
+        self.phase = bounded_int(args, "phase")
+        self.phase = self.phase if self.phase in phase_ids else None
+        self.channel = args.get("channel") if args.get("channel") in CHANNELS else None
+        self.state = args.get("state") if args.get("state") in STATES else "new"
+        self.allowed = sorted(phase_ids)
+
+    def filters(self, **change) -> dict:
+        found = {"state": self.state, "phase": self.phase, "channel": self.channel, **change}
+        return {name: value for name, value in found.items() if value}
+
+    def select(self, kind, state: str, *columns):
+        query = kind.select(*(columns or (kind.model,))).where(
+            kind.phase_id.in_([self.phase] if self.phase else self.allowed),
+            kind.written(), in_state(kind, state))
+        if self.channel:
+            query = query.where(kind.model.channel == self.channel)
+        return query
+
+    def counts(self) -> dict[str, int]:
+        return {state: sum(db.session.execute(self.select(
+            kind, state, sa.func.count(kind.model.id))).scalar_one()
+            for kind in MODERATED.values()) for state in STATES}
+
+    def items(self) -> list[dict]:
+        reports = open_reports() if self.state == "reported" else {}
+        found = []
+        for kind in MODERATED.values():
+            query = (self.select(kind, self.state).options(kind.with_phase())
+                     .order_by(kind.model.created_at).limit(QUEUE_SIZE))
+            for item in db.session.execute(query).unique().scalars():
+                found.append(queue_item(kind, item, reports.get((kind.key, item.id), ())))
+        found.sort(key=lambda entry: entry["item"].created_at)
+        return found[:QUEUE_SIZE]
 
 
 def open_reports() -> dict:
@@ -35,33 +122,18 @@ def open_reports() -> dict:
     return grouped
 
 
-def unreviewed(kind: str, limit: int) -> list:
-    model = KINDS[kind].model
-    reviewed = db.select(ModerationReview.contribution_id).where(ModerationReview.kind == kind)
-    query = (db.select(model).where(model.id.not_in(reviewed), model.moderation == "visible")
-             .order_by(model.created_at).limit(limit))
-    return [item for item in db.session.execute(query).scalars() if text_of(kind, item)]
-
-
-def queue_item(kind: str, item, reports=()) -> dict:
-    return {"kind": kind, "item": item, "text": text_of(kind, item),
-            "phase": phase_of(kind, item), "reports": list(reports)}
+def queue_item(kind, item, reports=()) -> dict:
+    return {"kind": kind, "item": item, "text": kind.text(item), "phase": kind.phase(item),
+            "reports": list(reports)}
 
 
 @bp.get("/animation/moderation")
 @require_role(*MODERATORS)
 def moderation_queue():
-    reported = []
-    for (kind, contribution_id), reports in open_reports().items():
-        item = db.session.get(KINDS[kind].model, contribution_id)
-        if item is not None:
-            reported.append(queue_item(kind, item, reports))
-    fresh = [queue_item(kind, item) for kind in TEXT_KINDS
-             for item in unreviewed(kind, QUEUE_SIZE)][:QUEUE_SIZE]
-    hidden = [queue_item(kind, item) for kind in TEXT_KINDS for item in db.session.execute(
-        db.select(KINDS[kind].model).filter_by(moderation="hidden").limit(QUEUE_SIZE)).scalars()]
-    return render_template("workspace/moderation.html", reported=reported, fresh=fresh,
-                           hidden=hidden)
+    queue = Queue(request.args, current_facilitator())
+    return render_template("workspace/moderation.html", queue=queue, counts=queue.counts(),
+                           entries=queue.items(), states=STATES, channels=CHANNELS,
+                           here=request.full_path)
 
 
 def settle(kind: str, contribution_id: int) -> None:
@@ -74,31 +146,90 @@ def settle(kind: str, contribution_id: int) -> None:
         db.session.add(ModerationReview(kind=kind, contribution_id=contribution_id))
 
 
+def decide(kind: str, item, decision: str, reason: str) -> None:
+    if decision == "hide":
+        item.moderation, item.hidden_reason = "hidden", reason
+    elif decision == "restore":
+        item.moderation, item.hidden_reason = "visible", None
+    settle(kind, item.id)
+    record(current_facilitator(), f"moderation_{decision}", f"{kind}-{item.id}")
+
+
+def back(form) -> str:
+    return safe_next(form.get("next"), url_for("workspace.moderation_queue"))
+
+
+def read_reason(form) -> str:
+    return " ".join(normalise_text(form.get("reason") or "").split())[:300]
+
+
+REASON_NEEDED = _l("Donnez la raison : la personne la verra dans « Mes contributions ».")
+DONE = {"hide": _l("Contribution masquée."), "restore": _l("Contribution rétablie."),
+        "keep": _l("Contribution gardée visible.")}
+
+
 @bp.post("/animation/moderation/<kind>/<int:contribution_id>")
 @require_role(*MODERATORS)
 def moderate(kind: str, contribution_id: int):
-    item = contribution_or_404(kind, contribution_id)
-    decision = request.form.get("decision")
-    if decision == "hide":
-        reason = (request.form.get("reason") or "").strip()[:300]
-        if not reason:
-            flash(_("Donnez la raison : la personne la verra dans « Mes contributions »."),
-                  "warning")
-            return redirect(url_for("workspace.moderation_queue"), code=303)
-        item.moderation, item.hidden_reason = "hidden", reason
-        message = _("Contribution masquée.")
-    elif decision == "restore":
-        item.moderation, item.hidden_reason = "visible", None
-        message = _("Contribution rétablie.")
-    elif decision == "keep":
-        message = _("Contribution gardée visible.")
-    else:
+    item = require_access(contribution_or_404(kind, contribution_id), MODERATE)
+    decision, reason = request.form.get("decision"), read_reason(request.form)
+    if decision not in DECISIONS:
         abort(400)
-    settle(kind, contribution_id)
-    record(current_facilitator(), f"moderation_{decision}", f"{kind}-{contribution_id}")
+    if decision == "hide" and not reason:
+        flash(str(REASON_NEEDED), "warning")
+        return redirect(back(request.form), code=303)
+    decide(kind, item, decision, reason)
     db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("workspace.moderation_queue"), code=303)
+    flash(str(DONE[decision]), "success")
+    return redirect(back(request.form), code=303)
+
+
+def chosen_items(form) -> list[tuple[str, object]]:
+    """The ticked contributions ("idea-12"), each one this person may moderate."""
+    found = []
+    for value in form.getlist("items"):
+        kind, _, number = value.partition("-")
+        if kind in MODERATED and valid_id(number):
+            item = db.session.get(MODERATED[kind].model, int(number))
+            if item is not None:
+                found.append((kind, require_access(item, MODERATE)))
+    return found
+
+
+@bp.post("/animation/moderation/lot")
+@require_role(*MODERATORS)
+def moderate_many():
+    """One decision (and one reason) for every ticked contribution."""
+    decision, reason = request.form.get("decision"), read_reason(request.form)
+    if decision not in DECISIONS:
+        abort(400)
+    items = chosen_items(request.form)
+    if not items:
+        flash(_("Cochez au moins une contribution."), "warning")
+    elif decision == "hide" and not reason:
+        flash(str(REASON_NEEDED), "warning")
+    else:
+        for kind, item in items:
+            decide(kind, item, decision, reason)
+        db.session.commit()
+        flash(ngettext("%(num)s contribution traitée.", "%(num)s contributions traitées.",
+                       len(items)), "success")
+    return redirect(back(request.form), code=303)
+
+
+@bp.post("/animation/moderation/<kind>/<int:contribution_id>/langue")
+@require_role(*MODERATORS)
+def set_language(kind: str, contribution_id: int):
+    """A contribution written in another language than its page's: the team corrects it."""
+    item = require_access(contribution_or_404(kind, contribution_id), MODERATE)
+    language = request.form.get("language")
+    if language not in current_app.config["LANGUAGES"]:
+        abort(400)
+    item.language = language
+    record(current_facilitator(), "set_language", f"{kind}-{contribution_id} {language}")
+    db.session.commit()
+    flash(_("Langue enregistrée."), "success")
+    return redirect(back(request.form), code=303)
 
 
 @bp.post("/signaler/<kind>/<int:contribution_id>")
@@ -106,9 +237,12 @@ def moderate(kind: str, contribution_id: int):
 def report_contribution(kind: str, contribution_id: int):
     """Public: anyone may flag a visible contribution for the moderators (CSRF-protected)."""
     item = contribution_or_404(kind, contribution_id)
-    if item.moderation != "visible":
+    # Only what the public can see: a draft consultation's contributions answer 404, as their
+    # pages do, so the form cannot tell which ids exist.
+    public = KINDS[kind].phase(item).consultation.status in PUBLIC_STATUSES
+    if item.moderation != "visible" or not public:
         abort(404)
-    reason = (request.form.get("reason") or "").strip()[:300] or None
+    reason = normalise_text(request.form.get("reason") or "")[:300] or None
     db.session.add(ContributionReport(kind=kind, contribution_id=contribution_id, reason=reason))
     db.session.commit()
     flash(_("Merci. L’équipe de modération va regarder cette contribution."), "success")

@@ -12,19 +12,20 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
+from chatbot.web.question_log import questions_to_improve
+from consultations.contributions import KINDS
+from consultations.dates import local_moment
 from consultations.localise import localise
 from consultations.models import (
-    Finding,
     Idea,
     Participant,
     Phase,
-    Prompt,
     Reaction,
     Scenario,
     Support,
 )
-from consultations.workspace.kinds import KINDS, TEXT_KINDS, text_of
 from consultations.workspace.models import EntrySession, Theme, ThemeMember
+from consultations.workspace.phrases import cited_phrases
 
 PROFILE_FIELDS = ("age_band", "region", "online_services_use", "preferred_language")
 CSV_COLUMNS = ("contribution", "kind", "consultation", "phase", "channel", "session",
@@ -69,59 +70,45 @@ def support_counts(consultation) -> dict[int, int]:
     return dict(db.session.execute(query).all())
 
 
-def _subject_column(kind: str):
-    return {"answer": Prompt.question, "reaction": Scenario.title, "feedback": Finding.heard,
-            "comment": Idea.text, "support": Idea.text}.get(kind)
-
-
-def _kind_query(kind: str, consultation):
-    spec = KINDS[kind]
-    model = spec.model
-    subject = _subject_column(kind)
-    columns = [model, Phase.kind, EntrySession.session_name, EntrySession.session_date,
+def _kind_query(kind, consultation):
+    """Its contributions with their phase kind, entry session and profile, in batches."""
+    columns = [EntrySession.session_name, EntrySession.session_date,
                *[getattr(Participant, name) for name in PROFILE_FIELDS]]
-    columns.append(subject if subject is not None else sa.null())
-    if kind == "answer":
-        columns += [Prompt.kind, Prompt.choices]
-    query = spec.phase_query(*columns)
-    query = (query.join(Phase, Phase.id == spec.phase_column)
-             .join(Participant, Participant.id == model.participant_id)
-             .outerjoin(EntrySession, EntrySession.participant_id == model.participant_id)
-             .where(Phase.id.in_(phase_ids(consultation)))
-             .order_by(Phase.order, model.id))
+    query = (kind.in_phases(phase_ids(consultation)).add_columns(*columns)
+             .join(Participant, Participant.id == kind.model.participant_id)
+             .outerjoin(EntrySession, EntrySession.participant_id == kind.model.participant_id)
+             .options(sa.orm.undefer_group("export"))
+             .order_by(Phase.order, kind.model.id))
     return query.execution_options(yield_per=BATCH)
 
 
-def _answer_value(value: str, prompt_kind: str, choices) -> str:
-    if prompt_kind == "single_choice":
-        try:
-            return localise(choices[int(value)])
-        except (ValueError, IndexError, TypeError):
-            return value
-    return value
+def _cell(value) -> object:
+    if isinstance(value, list):
+        return "; ".join(value)
+    return "" if value is None else value
 
 
 def contribution_rows(consultation, include_participant=False, include_profile=False):
     """One dict per contribution, read in batches: never the whole table in memory."""
     themes = accepted_theme_labels(consultation)
-    supports = support_counts(consultation)
     slug = consultation.slug
-    for kind in (*TEXT_KINDS, "support"):
-        for row in db.session.execute(_kind_query(kind, consultation)):
-            item, phase_kind, session_name, session_date, *rest = row
-            profile, subject, extra = rest[:4], rest[4], rest[5:]
+    for kind in sorted(KINDS.values(), key=lambda kind: not kind.has_text):
+        for item, session_name, session_date, *profile in db.session.execute(
+                _kind_query(kind, consultation)):
             record = {
-                "contribution": f"{kind}-{item.id}", "kind": kind,
-                "consultation": slug, "phase": phase_kind,
+                "contribution": f"{kind.key}-{item.id}", "kind": kind.key,
+                "consultation": slug, "phase": kind.phase(item).kind,
                 "channel": item.channel, "session": session_name or "",
                 "session_date": session_date.isoformat() if session_date else "",
-                "created_at": item.created_at.isoformat(timespec="seconds"),
-                "subject": localise(subject) if isinstance(subject, dict) else (subject or ""),
-                "text": "", "value": "", "acceptability": "", "usefulness": "",
+                "created_at": local_moment(item.created_at, consultation).isoformat(
+                    timespec="seconds"),
+                "subject": kind.subject(item), "text": kind.text(item),
+                "value": kind.value(item), "acceptability": "", "usefulness": "",
                 "conditions": "", "supports": "", "moderation": item.moderation,
-                "themes": "; ".join(themes.get((kind, item.id), [])),
+                "themes": "; ".join(themes.get((kind.key, item.id), [])),
             }
-            _fill_kind(record, kind, item, extra, supports)
+            record.update({column: _cell(getattr(item, attribute))
+                           for column, attribute in kind.export_fields})
             if include_participant:
                 record["participant"] = participant_ref(item.participant_id)
             if include_profile:
@@ -130,26 +117,37 @@ def contribution_rows(consultation, include_participant=False, include_profile=F
             yield record
 
 
-def _fill_kind(record: dict, kind: str, item, extra, supports) -> None:
-    if kind == "answer":
-        prompt_kind, choices = extra
-        if prompt_kind == "free_text":
-            record["text"] = item.value
-        else:
-            record["value"] = _answer_value(item.value, prompt_kind, choices)
-    elif kind == "idea":
-        record["text"] = item.text
-        record["conditions"] = "; ".join(item.conditions or [])
-        if item.other_condition:
-            record["text"] += f"\n{item.other_condition}"
-        record["supports"] = supports.get(item.id, 0)
-    elif kind == "reaction":
-        record["text"] = text_of("reaction", item)
-        record["acceptability"], record["usefulness"] = item.acceptability, item.usefulness
-    elif kind == "feedback":
-        record["text"], record["value"] = item.comment or "", item.reflects
-    elif kind == "comment":
-        record["text"] = item.text
+# The JSON document -------------------------------------------------------------------------
+
+def contributions_by_kind(consultation) -> dict[str, list]:
+    """{kind key: its contributions in the consultation, in database order}."""
+    ids = phase_ids(consultation)
+    return {key: db.session.execute(kind.in_phases(ids).options(sa.orm.undefer_group("export"))
+                                    .order_by(kind.model.id)).scalars().all()
+            for key, kind in KINDS.items()}
+
+
+def accepted_phase_themes(phase) -> list:
+    return db.session.execute(sa.select(Theme).filter_by(phase_id=phase.id, status="accepted")
+                              .order_by(Theme.label, Theme.id)).scalars().all()
+
+
+def rows_by(column, values: list) -> dict:
+    """{value: row} for the rows whose `column` holds one of `values` (read in chunks)."""
+    model, found = column.class_, {}
+    for chunk in chunks(values, 900):
+        found.update({getattr(row, column.key): row for row in db.session.execute(
+            sa.select(model).where(column.in_(chunk))).scalars()})
+    return found
+
+
+def entry_sessions(participant_ids: list[int]) -> dict:
+    """{participant id: their EntrySession}, for those entered by a facilitator."""
+    return rows_by(EntrySession.participant_id, participant_ids)
+
+
+def participants_by_id(participant_ids: list[int]) -> dict:
+    return rows_by(Participant.id, participant_ids)
 
 
 # Texts of a phase, for theme suggestion ------------------------------------------------------
@@ -157,17 +155,15 @@ def _fill_kind(record: dict, kind: str, item, extra, supports) -> None:
 def phase_texts(phase) -> list[tuple[str, int, str]]:
     """(kind, id, text) of every visible contribution of the phase that carries text."""
     found = []
-    for kind in TEXT_KINDS:
-        spec = KINDS[kind]
-        query = (spec.phase_query(spec.model).where(spec.phase_column == phase.id,
-                                                    spec.model.moderation == "visible")
-                 .order_by(spec.model.id))
-        if kind == "answer":
-            query = query.where(Prompt.kind == "free_text")
+    for kind in KINDS.values():
+        if not kind.has_text:
+            continue
+        query = (kind.in_phases([phase.id]).where(kind.model.moderation == "visible")
+                 .order_by(kind.model.id))
         for item in db.session.execute(query).scalars():
-            text = text_of(kind, item).strip()
+            text = kind.text(item).strip()
             if text:
-                found.append((kind, item.id, text))
+                found.append((kind.key, item.id, text))
     return found
 
 
@@ -178,9 +174,9 @@ def counts_by_phase_and_channel(consultation) -> dict:
     result = {phase.kind: {"contributions": Counter(), "participants": Counter()}
               for phase in consultation.phases}
     people = defaultdict(set)
-    for spec in KINDS.values():
-        query = (spec.phase_query(Phase.kind, spec.model.channel, spec.model.participant_id)
-                 .join(Phase, Phase.id == spec.phase_column)
+    for kind in KINDS.values():
+        query = (kind.select(Phase.kind, kind.model.channel, kind.model.participant_id)
+                 .join(Phase, Phase.id == kind.phase_id)
                  .where(Phase.id.in_(phase_ids(consultation))))
         for phase_kind, channel, participant_id in db.session.execute(query):
             result[phase_kind]["contributions"][channel] += 1
@@ -192,9 +188,9 @@ def counts_by_phase_and_channel(consultation) -> dict:
 
 def consultation_participant_ids(consultation) -> set[int]:
     ids = set()
-    for spec in KINDS.values():
-        query = (spec.phase_query(spec.model.participant_id)
-                 .where(spec.phase_column.in_(phase_ids(consultation))))
+    for kind in KINDS.values():
+        query = (kind.select(kind.model.participant_id)
+                 .where(kind.phase_id.in_(phase_ids(consultation))))
         ids.update(db.session.execute(query).scalars())
     return ids
 
@@ -239,12 +235,11 @@ def cited_conditions(consultation) -> list[tuple[str, int]]:
 
 
 def cited_concerns(consultation, limit: int = 10) -> list[tuple[str, int]]:
-    from consultations.workspace.themes import distinctive_terms
     texts = db.session.execute(
         sa.select(Reaction.concerns).join(Scenario)
         .where(Scenario.phase_id.in_(phase_ids(consultation)), Reaction.concerns.is_not(None))
     ).scalars().all()
-    return distinctive_terms(texts, texts, limit, counts=True)
+    return cited_phrases(texts, limit)
 
 
 def suppress(count: int) -> str:
@@ -295,21 +290,8 @@ def report_data(consultation) -> dict:
     }
 
 
-def unanswered_chat_questions(limit: int = 30) -> dict:
-    from chatbot.web import ChatQuestion
-    weak = sa.or_(ChatQuestion.answered.is_(False), ChatQuestion.useful.is_(False))
-    query = (sa.select(ChatQuestion).where(weak, ChatQuestion.text.is_not(None))
-             .order_by(ChatQuestion.asked_at.desc()).limit(limit))
-    return {
-        "unanswered": db.session.execute(sa.select(sa.func.count()).where(
-            ChatQuestion.answered.is_(False))).scalar_one(),
-        "not_useful": db.session.execute(sa.select(sa.func.count()).where(
-            ChatQuestion.useful.is_(False))).scalar_one(),
-        "recent": db.session.execute(query).scalars().all(),
-    }
-
-
 def dashboard_data(consultation) -> dict:
     return {**report_data(consultation), "diversity": profile_diversity(consultation),
-            "concerns": cited_concerns(consultation), "chat": unanswered_chat_questions()}
+            "concerns": cited_concerns(consultation),
+            "chat": questions_to_improve(consultation.slug)}
 

@@ -4,14 +4,19 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.database import bounded_int
+from app.errors import render_error
 from app.extensions import db
+from app.tasks import Job, task_name
+from chatbot.normalise import normalise_text
 from consultations.models import Phase
 from consultations.workspace import bp
+from consultations.workspace import themes as theme_tasks
 from consultations.workspace.audit import record
 from consultations.workspace.auth import MANAGERS, current_facilitator, require_role
-from consultations.workspace.manage import get_or_404
-from consultations.workspace.models import Theme, ThemeJob, ThemeMember
-from consultations.workspace.themes import start_job
+from consultations.workspace.forms import valid_id
+from consultations.workspace.models import Theme, ThemeMember
+from consultations.workspace.team import authorized
+from consultations.workspace.themes import latest_theme_job, start_job
 
 
 def themes_url(phase_id: int) -> str:
@@ -21,11 +26,10 @@ def themes_url(phase_id: int) -> str:
 @bp.get("/animation/etapes/<int:phase_id>/themes")
 @require_role(*MANAGERS)
 def themes(phase_id: int):
-    phase = get_or_404(Phase, phase_id)
+    phase = authorized(Phase, phase_id)
     found = db.session.execute(db.select(Theme).filter_by(phase_id=phase.id)
                                .order_by(Theme.status, Theme.label)).scalars().all()
-    job = db.session.execute(db.select(ThemeJob).filter_by(phase_id=phase.id)
-                             .order_by(ThemeJob.id.desc())).scalars().first()
+    job = latest_theme_job(phase.id)
     return render_template("workspace/themes.html", phase=phase, consultation=phase.consultation,
                            themes=found, job=job)
 
@@ -33,7 +37,7 @@ def themes(phase_id: int):
 @bp.post("/animation/etapes/<int:phase_id>/themes/suggerer")
 @require_role(*MANAGERS)
 def suggest_themes(phase_id: int):
-    phase = get_or_404(Phase, phase_id)
+    phase = authorized(Phase, phase_id)
     record(current_facilitator(), "suggest_themes", f"{phase.consultation.slug}/{phase.kind}")
     job = start_job(phase)
     return redirect(url_for("workspace.theme_job", job_id=job.id), code=303)
@@ -42,13 +46,15 @@ def suggest_themes(phase_id: int):
 @bp.get("/animation/themes/travaux/<int:job_id>")
 @require_role(*MANAGERS)
 def theme_job(job_id: int):
-    job = get_or_404(ThemeJob, job_id)
-    return render_template("workspace/theme_job.html", job=job,
-                           phase=db.session.get(Phase, job.phase_id))
+    job = db.get_or_404(Job, job_id)
+    if job.name != task_name(theme_tasks.suggest_themes):
+        abort(404)
+    phase = authorized(Phase, job.args[0])  # the team of the job's consultation only
+    return render_template("workspace/theme_job.html", job=job, phase=phase)
 
 
 def theme_or_404(theme_id: int) -> Theme:
-    return get_or_404(Theme, theme_id)
+    return authorized(Theme, theme_id)
 
 
 @bp.post("/animation/themes/<int:theme_id>")
@@ -57,7 +63,7 @@ def theme_decision(theme_id: int):
     """Accept, reject, or rename (which accepts too)."""
     theme = theme_or_404(theme_id)
     decision = request.form.get("decision")
-    label = (request.form.get("label") or "").strip()[:120]
+    label = normalise_text(request.form.get("label") or "")[:120]
     if decision == "rename" and label:
         theme.label, theme.status = label, "accepted"
     elif decision in ("accepted", "rejected", "suggested"):
@@ -95,12 +101,16 @@ def merge_theme(theme_id: int):
 def split_theme(theme_id: int):
     """The ticked contributions leave this theme and form a new suggested one."""
     theme = theme_or_404(theme_id)
-    chosen = {int(v) for v in request.form.getlist("members") if v.isdigit()}
+    ticked = request.form.getlist("members")
+    if not all(valid_id(value) for value in ticked):  # "²", 5,000 digits: was a 500
+        return render_error(400, _("Les contributions cochées ne sont pas reconnues. "
+                                   "Rechargez la page, puis cochez-les de nouveau."))
+    chosen = {int(value) for value in ticked}
     moving = [m for m in theme.members if m.id in chosen]
     if not moving or len(moving) == len(theme.members):
         flash(_("Cochez quelques contributions, pas toutes."), "warning")
         return redirect(themes_url(theme.phase_id), code=303)
-    label = (request.form.get("label") or "").strip()[:120] or _("Nouveau thème")
+    label = normalise_text(request.form.get("label") or "")[:120] or _("Nouveau thème")
     new = Theme(phase_id=theme.phase_id, label=label, status="suggested")
     for member in moving:
         theme.members.remove(member)

@@ -1,53 +1,67 @@
 """Import of a consultation document (see document.py and EXPORT.md) into this instance."""
 
+import logging
 from datetime import date, datetime
 
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
+
 from app.extensions import db
+from consultations.contributions import KINDS
 from consultations.models import Consultation, Finding, Participant, Phase, Prompt, Scenario
-from consultations.workspace.document import (
-    CONSULTATION_FIELDS,
-    CONTRIBUTIONS,
-    SCHEMA,
-    VERSION,
-    DocumentError,
-)
+from consultations.workspace.document import COMMON, CONSULTATION_FIELDS, DocumentError
 from consultations.workspace.models import EntrySession, Theme, ThemeMember
 from consultations.workspace.queries import PROFILE_FIELDS
+from consultations.workspace.schema import Problem, problems_of, slug_taken
 
-KIND_OF = {"answers": "answer", "ideas": "idea", "supports": "support", "comments": "comment",
-           "reactions": "reaction", "feedback": "feedback"}
+log = logging.getLogger(__name__)
 
 
 def _moment(value):
     return datetime.fromisoformat(value) if value else None
 
 
-def check_document(document) -> None:
-    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
-        raise DocumentError("not a parlons-ia/consultation document")
-    if document.get("version") != VERSION:
-        raise DocumentError(f"version {document.get('version')!r} is not supported "
-                            f"(this instance reads version {VERSION})")
-    slug = document.get("consultation", {}).get("slug")
-    if not slug:
-        raise DocumentError("the consultation has no slug")
-    if db.session.execute(db.select(Consultation.id).filter_by(slug=slug)).first():
-        raise DocumentError(f"a consultation {slug!r} already exists here")
+def checked_document(document) -> dict:
+    """The cleaned document, or DocumentError listing every problem; nothing is written."""
+    document, problems = problems_of(document)
+    if problems:
+        raise DocumentError(problems)
+    return document
 
 
-def import_document(document: dict) -> Consultation:
-    """Recreate the consultation in one transaction; the caller commits (or rolls back)."""
-    check_document(document)
+def import_document(document, slug: str | None = None) -> Consultation:
+    """Recreate the consultation in one transaction; the caller commits. With `slug`, a copy
+    under that address, in draft. On any problem nothing stays in the session."""
+    document = checked_document(document)
+    data = document["consultation"]
+    if slug:
+        document["consultation"] = {**data, "slug": slug, "status": "draft"}
+    if slug_taken(document["consultation"]["slug"]):
+        raise DocumentError([Problem("consultation.slug", _(
+            "une consultation « %(slug)s » existe déjà ici.",
+            slug=document["consultation"]["slug"]))])
     try:
         return _import(document)
-    except (KeyError, TypeError, ValueError) as error:
+    except SQLAlchemyError as error:  # the schema should have caught it: say so, keep nothing
         db.session.rollback()
-        raise DocumentError(f"the document is incomplete or malformed ({error!r})") from error
+        log.error("consultation import failed in the database: %s", type(error).__name__)
+        raise DocumentError([Problem("", _("la base de données a refusé ce document."))]) \
+            from error
+
+
+def free_slug(slug: str) -> str:
+    """slug-2, slug-3…: the first address not taken here."""
+    number = 2
+    while slug_taken(f"{slug[:74]}-{number}"):
+        number += 1
+    return f"{slug[:74]}-{number}"
 
 
 def _import(document: dict) -> Consultation:
     data = document["consultation"]
     consultation = Consultation(**{name: data[name] for name in CONSULTATION_FIELDS},
+                                time_zone=data.get("time_zone"),
                                 starts_at=_moment(data["starts_at"]),
                                 ends_at=_moment(data["ends_at"]))
     db.session.add(consultation)
@@ -110,14 +124,14 @@ def _participants(records, objects) -> None:
 
 
 def _contributions(groups, objects) -> None:
-    for key, (model, fields, links) in CONTRIBUTIONS.items():
-        for record in groups.get(key, []):
-            values = {name: record.get(name) for name in ("channel", "moderation", "hidden_reason",
-                                                           *fields)}
-            for name, (_attribute, _kind) in links.items():
-                values[name] = objects[record[name]]
-            item = model(participant=objects[record["participant"]],
-                         created_at=_moment(record["created_at"]), **values)
+    for kind in KINDS.values():  # in document order: what a contribution answers comes first
+        for record in groups.get(kind.plural, []):
+            values = {name: record.get(name) for name in COMMON + kind.fields}
+            if values["language"] not in current_app.config["LANGUAGES"]:
+                values["language"] = None  # unknown: shown without a language mark
+            values[kind.parent] = objects[record[kind.parent]]
+            item = kind.model(participant=objects[record["participant"]],
+                              created_at=_moment(record["created_at"]), **values)
             db.session.add(item)
             objects[record["ref"]] = item
         db.session.flush()  # in document order: the ids keep the same order

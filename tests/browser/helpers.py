@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from consultations.demo import PRACTICE_SLUG
+
 LANGS = ("fr", "en")
 MODES = ("standard", "simple")
 COMBOS = [(lang, mode) for lang in LANGS for mode in MODES]
@@ -15,7 +17,22 @@ COMBOS = [(lang, mode) for lang in LANGS for mode in MODES]
 NOT_PAGES = {"static", "preferences.choose_language", "preferences.choose_mode", "pages.health"}
 NOT_PAGE_WORDS = ("export", "csv", "json", "telecharger", "download", "deconnexion")
 # Pages that only exist after an action no demo data performs: checked elsewhere or not at all.
-NO_DEMO_DATA = {"/animation/themes/travaux/<int:job_id>"}  # a theme-suggestion job in progress
+NO_DEMO_DATA = {
+    "/animation/themes/travaux/<int:job_id>",  # a theme-suggestion job in progress
+    # A facilitator's own documents, cards and index jobs: tests/browser/test_knowledge.py
+    "/animation/connaissances/documents/<int:document_id>",
+    "/animation/connaissances/documents/<int:document_id>/nouvelle-version",
+    "/animation/connaissances/fiches/<int:card_id>",
+    "/animation/connaissances/index/<int:build_id>",
+    "/animation/lien/<token>",  # an invitation link: checked in tests/browser/test_team_story.py
+    # An entered sheet (the demo has none): tests/browser/test_accessibility.py types one.
+    "/animation/etapes/<int:phase_id>/fiches/<int:participant_id>",
+    "/animation/etapes/<int:phase_id>/fiches/<int:participant_id>/supprimer",
+    # An upload waiting for its preview: tests/browser/test_imports_flow.py checks the
+    # spreadsheet one with axe; the consultation JSON preview is not checked in a browser.
+    "/animation/etapes/<int:phase_id>/import/<token>",
+    "/animation/import/<token>",
+}
 
 
 @dataclass
@@ -79,6 +96,9 @@ def discover_pages(app) -> SiteMap:
         consultations = []
         if "consultation" in models:
             consultations = db.session.execute(db.select(models["consultation"])).scalars().all()
+            # The practice consultation repeats the open one's pages with every phase open:
+            # tests/browser/test_easy_read.py walks it screen by screen instead.
+            consultations = [c for c in consultations if c.slug != PRACTICE_SLUG]
         doc_ids = _document_ids(app)
         for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
             if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
@@ -102,7 +122,7 @@ def discover_pages(app) -> SiteMap:
 
 def _document_ids(app) -> list[str]:
     try:
-        from chatbot.web import get_chatbot
+        from chatbot.web.bots import get_chatbot
         return [doc.id for doc in get_chatbot().documents]
     except Exception:  # the chatbot is optional for discovery
         return []

@@ -59,11 +59,32 @@ def test_every_page_route_can_be_visited(site_map):
 
 def submit_idea(tab, base: str, slug: str, text: str = IDEA_TEXT) -> None:
     tab.goto(f"{base}/consultations/{slug}/imaginer")
+    if not tab.locator("#f-text").count():  # easy read: the idea is given in steps
+        submit_idea_in_steps(tab, base, slug, text)
+        return
     tab.fill("#f-text", text)
     if tab.locator("#f-consent").count():
         tab.check("#f-consent")
-    tab.locator("#proposer-idee button[type=submit]").click()
+    with tab.expect_response(lambda response: response.request.method == "POST"):
+        tab.locator("#proposer-idee button[type=submit]").click()
     tab.wait_for_load_state("networkidle")
+
+
+def submit_idea_in_steps(tab, base: str, slug: str, text: str) -> None:
+    tab.goto(f"{base}/consultations/{slug}/imaginer/proposer")
+    tab.fill("main textarea", text)
+    for _ in range(6):
+        if tab.locator("#f-consent").count():
+            tab.check("#f-consent")
+        forward = tab.locator("main form button[value=continuer]")
+        if not forward.count():
+            forward = tab.locator("main form button[type=submit]")
+        with tab.expect_response(lambda response: response.request.method == "POST"):
+            forward.first.click()
+        tab.wait_for_load_state("networkidle")
+        if "/merci/" in tab.url:
+            return
+    raise AssertionError(f"the easy-read idea steps did not reach the end screen: {tab.url}")
 
 
 def test_my_contributions_after_contributing(combo, live_server, axe_source):
@@ -116,6 +137,40 @@ def test_facilitator_pages(combo, live_server, axe_source, site_map, facilitator
     paths = [p for p in site_map.groups.get("workspace", []) if p != "/animation/connexion"]
     problems.update(check_pages(tab, live_server, paths, axe_source, lang, expect=None))
     assert problems == {}
+
+
+def test_entered_sheet_pages(combo, live_server, live_app, axe_source, facilitator):
+    """A sheet typed through the entry form, listed, opened for correction, then deleted (no script
+    needed): every step passes axe, and the demo data is left as it was."""
+    from app.extensions import db
+    from consultations.models import Phase, Prompt
+    from consultations.workspace.models import EntrySession
+    tab, lang, _mode = combo
+    with live_app.app_context():
+        prompt = db.session.execute(db.select(Prompt).filter_by(kind="free_text")
+                                    .order_by(Prompt.id)).scalars().first()
+        phase_id = db.session.get(Phase, prompt.phase_id).id
+    tab.goto(f"{live_server}/animation/")
+    if "/connexion" in tab.url:
+        log_in(tab, live_server, *facilitator)
+    tab.goto(f"{live_server}/animation/etapes/{phase_id}/saisie")
+    tab.check("input[name=channel][value=paper]")
+    tab.fill(f"#w-question_{prompt.id}", "Une fiche recopiée du papier")
+    with tab.expect_navigation():
+        tab.locator("main form button[type=submit]").click()
+    with live_app.app_context():
+        number = db.session.execute(db.select(EntrySession.participant_id).order_by(
+            EntrySession.participant_id.desc())).scalars().first()
+    sheet = f"/animation/etapes/{phase_id}/fiches/{number}"
+    problems = check_pages(tab, live_server, [f"/animation/etapes/{phase_id}/fiches", sheet,
+                                              f"{sheet}/supprimer"], axe_source, lang)
+    assert problems == {}
+    with tab.expect_navigation():
+        tab.locator("main form button[type=submit]").first.click()  # "Delete the sheet"
+    assert tab.url.endswith(f"/animation/etapes/{phase_id}/fiches")
+    assert "Une fiche recopiée du papier" not in tab.content()
+    with live_app.app_context():
+        assert db.session.get(EntrySession, number) is None
 
 
 def test_phase_pages_while_every_phase_is_open(browser, open_live_server, open_live_app,

@@ -15,9 +15,16 @@
       form.reset();
     }
   });
-  /* A refused question comes back as a full page (422): show it instead of appending it. */
+  /* A refused question comes back as a full page (422): show it instead of appending it.
+     "Too many requests" (429) comes back as a message that names its place (HX-Retarget):
+     show it there; the form keeps what was typed. */
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status === 422) {
+    var xhr = event.detail.xhr;
+    if (xhr.status === 429 && xhr.getResponseHeader("HX-Retarget")) {
+      event.detail.shouldSwap = true;  /* still an error: the form is not reset */
+      return;
+    }
+    if (xhr.status === 422) {
       event.detail.shouldSwap = false;
       var source = event.detail.requestConfig ? event.detail.requestConfig.elt : event.detail.elt;
       var form = source && source.closest ? source.closest("form") : null;

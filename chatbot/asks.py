@@ -1,0 +1,64 @@
+"""What a question asks for (a person, a number, a date) and whether a text holds one.
+
+"Qui a écrit la synthèse ?" is answered by a name, "Quand…" by a date, "Combien…" by a
+number: a reply without one answers a neighbouring question, however close its topic.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import fold
+
+# matched on the folded question (lower case, no accents)
+_ASKS = {
+    "person": re.compile(r"^(?:\W*(?:et |pis |mais )?(?:qui|who|whom)\b|.*\b(?:c'est qui|cest qui|"
+                         r"par qui|by whom|which minister|quel ministre|quelle ministre)\b)"),
+    "number": re.compile(r"\b(?:combien|how many|how much|quel pourcentage|what percentage|"
+                         r"what share|quelle proportion)\b"),
+    "date": re.compile(r"^(?:\W*quand|\W*when)\b|\b(?:en quelle annee|what year|quelle date|"
+                       r"what date|depuis quand|since when)\b"),
+}
+# matched on the text as written: a name is two capitalised words not opening a sentence;
+# "un", "one" are left out of the numbers and "May", "March", "fall" out of the dates: they
+# are mostly articles and verbs (a date in May has its year).
+_HOLDS = {
+    "person": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)+"),
+    "number": re.compile(r"\d|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|"
+                         r"douze|quinze|vingt|cent|centaine|mille|moitié|tiers|quart|two|"
+                         r"three|four|five|six|seven|eight|nine|ten|hundred|thousand|half|"
+                         r"third|quarter)\b", re.IGNORECASE),
+    "date": re.compile(r"\b(?:19|20)\d\d\b|\b(?:janvier|février|mars|avril|mai|juin|"
+                       r"juillet|août|septembre|octobre|novembre|décembre|printemps|été|automne|"
+                       r"hiver|january|february|april|june|july|august|september|october|"
+                       r"november|december|spring|summer|autumn|winter)\b",
+                       re.IGNORECASE),
+}
+
+
+def asked_kinds(question: str) -> list[str]:
+    """The kinds of answer `question` asks for ("person", "number", "date"); [] for others."""
+    folded = fold(question)
+    return [kind for kind, pattern in _ASKS.items() if pattern.search(folded)]
+
+
+# capitalised words that make a place or a body, not a person ("Données Québec")
+_NOT_NAMES = {fold(w) for w in (
+    "Québec", "Quebec", "Canada", "Montréal", "Belgique", "Belgium", "France", "Europe", "City",
+    "Données", "Fondation", "Ministère", "Ministry", "Ministre", "Minister", "Conseil",
+    "Council", "Centre", "Center", "Service", "Services", "Université", "University",
+    "Bibliothèque", "Archives", "Secrétariat", "Office", "Commission", "Agence", "Agency",
+    "Affairs", "Affaires", "Digital", "Numérique", "Social", "Sociale", "Solidarity",
+    "Solidarité", "Education", "Éducation", "Culture", "Santé", "Health", "Public", "Publique",
+    "Gouvernement", "Government", "État", "Obvia")}
+
+
+def _has_person(text: str) -> bool:
+    return any(not any(fold(w) in _NOT_NAMES for w in re.split(r"[ -]", m.group(0)))
+               for m in _HOLDS["person"].finditer(text))
+
+
+def holds(text: str, kinds: list[str]) -> bool:
+    """Whether `text` holds an answer of one of `kinds`."""
+    return any(_has_person(text) if kind == "person" else bool(_HOLDS[kind].search(text))
+               for kind in kinds)
