@@ -229,12 +229,20 @@ def transferred(page) -> dict:
     return page.evaluate(TRANSFER_JS)
 
 
+def click_to_page(tab, locator) -> None:
+    """Click a link or a submit button and return once the page it leads to has loaded.
+
+    Playwright's click can return before a form's navigation starts; a load-state wait then
+    finds the old page already loaded, and the next read sees it, or a half-parsed new one."""
+    with tab.expect_navigation():
+        locator.click()
+
+
 def log_in(tab, base_url: str, email: str, password: str) -> None:
     tab.goto(base_url + "/animation/connexion")
     tab.fill("input[name=email]", email)
     tab.fill("input[name=password]", password)
-    tab.locator("main form button[type=submit]").first.click()
-    tab.wait_for_load_state("networkidle")
+    click_to_page(tab, tab.locator("main form button[type=submit]").first)
     assert "/connexion" not in tab.url, "logging in as the test admin failed"
 
 

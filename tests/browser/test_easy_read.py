@@ -16,7 +16,7 @@ import pytest
 
 from consultations.demo import PRACTICE_SLUG
 from tests.browser.conftest import axe_violations
-from tests.browser.helpers import block_scripts, new_context
+from tests.browser.helpers import block_scripts, click_to_page, new_context
 
 PHONE = {"viewport": {"width": 390, "height": 844}}
 SHOTS = os.environ.get("EASYREAD_SCREENSHOTS")
@@ -87,8 +87,13 @@ class Screens:
         self.tab.goto(self.base + path)
 
     def press(self, label_pattern):
-        self.tab.get_by_role("button", name=re.compile(label_pattern)).first.click()
-        self.tab.wait_for_load_state()
+        self._to_page("button", label_pattern)
+
+    def follow(self, label_pattern):
+        self._to_page("link", label_pattern)
+
+    def _to_page(self, role, label_pattern):
+        click_to_page(self.tab, self.tab.get_by_role(role, name=re.compile(label_pattern)).first)
 
 
 WORDS = {
@@ -130,7 +135,7 @@ def interview(s: Screens, w: dict):
 
 def idea(s: Screens, w: dict):
     s.go(f"{BASE}/imaginer")
-    s.tab.get_by_role("link", name=re.compile(w["idea"])).click()
+    s.follow(w["idea"])
     s.check()
     s.tab.fill("textarea", "un service me rappelle quand mon dossier avance.")
     s.press(w["next"])
@@ -154,8 +159,8 @@ def idea(s: Screens, w: dict):
 
 def reaction(s: Screens, w: dict):
     s.go(f"{BASE}/prototyper")
-    s.tab.locator("main .card h3 a").first.click()
-    s.tab.get_by_role("link", name=re.compile(w["react"])).click()
+    click_to_page(s.tab, s.tab.locator("main .card h3 a").first)
+    s.follow(w["react"])
     s.check(control=False)  # the case, to read first
     s.press(w["next"])
     for value in ("4", "5"):
@@ -172,7 +177,7 @@ def reaction(s: Screens, w: dict):
 
 def feedback(s: Screens, w: dict):
     s.go(f"{BASE}/resultats")
-    s.tab.get_by_role("link", name=re.compile(w["opinion"])).first.click()
+    s.follow(w["opinion"])
     s.check(control=False)  # the result, to read first
     s.press(w["next"])
     s.check()
@@ -187,13 +192,13 @@ def feedback(s: Screens, w: dict):
 
 def erase(s: Screens, w: dict):
     s.go("/mes-contributions")
-    s.tab.get_by_role("link", name=re.compile(w["erase"])).click()
+    s.follow(w["erase"])
     confirm = s.check(control=False)  # what will go, then "Oui, tout effacer"
     listed = s.tab.inner_text("main")
     assert "mon dossier avance" in listed and "trier le courrier" in listed
     s.go("/mes-contributions")
     assert "mon dossier avance" in s.tab.inner_text("main"), "nothing deleted before confirming"
-    s.tab.get_by_role("link", name=re.compile(w["erase"])).click()
+    s.follow(w["erase"])
     s.press(w["yes_erase"])
     assert "mon dossier avance" not in s.tab.inner_text("main")
     return confirm

@@ -17,7 +17,7 @@ import pytest
 
 from tests import knowledge_files as files
 from tests.browser.conftest import axe_violations
-from tests.browser.helpers import ask_chat, log_in
+from tests.browser.helpers import ask_chat, click_to_page, log_in
 
 ROOT = Path(__file__).resolve().parents[2]
 EMAIL, PASSWORD = "kb-navigateur@example.org", "base-de-connaissances-2026"
@@ -89,13 +89,11 @@ def _upload(tab, base: str, path: Path):
     tab.goto(base + "/animation/connaissances/documents/nouveau")
     tab.set_input_files("#w-file", str(path))
     tab.fill("#w-publisher", "Ville de Sainte-Adèle-des-Monts")
-    tab.locator("main form button[type=submit]").click()
-    tab.wait_for_load_state("networkidle")
+    click_to_page(tab, tab.locator("main form button[type=submit]"))
 
 
 def _publish_and_wait(tab):
-    tab.locator("button[value=publish]").click()
-    tab.wait_for_load_state("networkidle")
+    click_to_page(tab, tab.locator("button[value=publish]"))
     assert "/animation/connaissances/index/" in tab.url
     tab.locator("#index-status[data-status=done]").wait_for(timeout=120_000)
 
@@ -154,16 +152,14 @@ def test_a_card_written_from_an_unanswered_question(servers, browser, axe_source
     tab.goto(first + "/animation/connaissances/questions")
     _no_axe(tab, axe_source, "questions")
     row = tab.locator("tr", has_text=UNANSWERED)
-    row.get_by_role("link", name="Écrire une réponse").click()
-    tab.wait_for_load_state("networkidle")
+    click_to_page(tab, row.get_by_role("link", name="Écrire une réponse"))
     assert tab.input_value("#w-questions-fr") == UNANSWERED
     _no_axe(tab, axe_source, "card form")
     tab.fill("#w-answer-fr", "La piscine ouvre le 24 juin. Le comité d'éthique n'en parle pas.")
     tab.fill("#w-answer-fr_simple", "La piscine ouvre le 24 juin.")
     tab.select_option("#w-source-0-doc", label="Registre des algorithmes")
     tab.fill("#w-source-0-quote", "recense quarante-deux systèmes")
-    tab.locator("button[value=publish]").click()
-    tab.wait_for_load_state("networkidle")
+    click_to_page(tab, tab.locator("button[value=publish]"))
     tab.locator("#index-status[data-status=done]").wait_for(timeout=120_000)
     _answer_on(tab, second, UNANSWERED, "La piscine ouvre le 24 juin")
     tab.context.close()
@@ -200,7 +196,6 @@ def test_bad_files_get_a_clear_message(servers, browser, tmp_path, name, make, m
     tab.goto(first + "/animation/connaissances/documents/nouveau")
     tab.set_input_files("#w-file", str(path))
     tab.fill("#w-title", "Essai")
-    tab.locator("main form button[type=submit]").click()
-    tab.wait_for_load_state("networkidle")
+    click_to_page(tab, tab.locator("main form button[type=submit]"))
     assert message in tab.locator(".error-summary").inner_text()
     tab.context.close()

@@ -4,7 +4,7 @@ and fewer links than the standard page."""
 
 import pytest
 
-from tests.browser.helpers import new_context
+from tests.browser.helpers import click_to_page, new_context
 
 MIN_FONT_PX = 20
 MIN_LINE_HEIGHT = 1.6
@@ -91,8 +91,7 @@ def test_switching_to_simplified_mode_from_the_header(browser, live_server):
     context = browser.new_context(locale="fr-CA")
     tab = context.new_page()
     tab.goto(live_server + "/consultations/")
-    tab.locator(".preferences a[href*='/affichage/simple']").click()
-    tab.wait_for_load_state()
+    click_to_page(tab, tab.locator(".preferences a[href*='/affichage/simple']"))
     assert tab.url.endswith("/consultations/")
     assert tab.evaluate("document.documentElement.classList.contains('mode-simple')")
     assert tab.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= MIN_FONT_PX

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from tests.browser.conftest import axe_violations
-from tests.browser.helpers import log_in
+from tests.browser.helpers import click_to_page, log_in
 
 PASSWORD = "une phrase de passe pour l'atelier"
 
@@ -45,8 +45,7 @@ def email(who: str) -> str:
 
 
 def submit(page, selector: str = "main form button[type=submit]") -> None:
-    page.locator(selector).first.click()
-    page.wait_for_load_state("networkidle")
+    click_to_page(page, page.locator(selector).first)
 
 
 def no_axe_violation(story: Story, page) -> None:
