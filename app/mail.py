@@ -1,17 +1,29 @@
-"""Outgoing e-mail: one plain function, settings from the environment (see README).
+"""Outgoing e-mail, sent by the background worker: settings from the environment (see README).
 
-`send_email` is a single call that needs nothing from the request, so it can move onto a task
-queue unchanged: pass it the settings dict instead of reading current_app.
+`queue_email` seals the message (address, subject, text: an invitation holds a one-time link)
+with a key derived from SECRET_KEY and queues it; the job's stored arguments are that sealed
+text, and they are cleared once the worker has tried to send it. So the database never holds a
+link or an address in clear, and a request never waits on an SMTP server.
 """
 
+import base64
+import hashlib
+import json
 import smtplib
 import ssl
+from datetime import timedelta
 from email.message import EmailMessage
 
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
+
+from app.extensions import db
+from app.tasks import Job, background, enqueue
 
 SETTINGS = ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_TLS", "MAIL_FROM")
 TIMEOUT = 20
+# A queued message older than this is not sent: the longest link it can carry has expired.
+SEALED_FOR = timedelta(hours=72)
 
 
 class MailError(RuntimeError):
@@ -28,7 +40,7 @@ def email_configured(settings: dict | None = None) -> bool:
 
 
 def send_email(to: str, subject: str, body: str, settings: dict | None = None) -> bool:
-    """Send a plain-text message. False when no SMTP server is configured; MailError when
+    """Send a plain-text message now. False when no SMTP server is configured; MailError when
     sending failed. The message and the address are never logged."""
     settings = settings or mail_settings()
     if not email_configured(settings):
@@ -53,3 +65,47 @@ def send_email(to: str, subject: str, body: str, settings: dict | None = None) -
     except (OSError, smtplib.SMTPException) as error:
         raise MailError(type(error).__name__) from error
     return True
+
+
+def _seal() -> Fernet:
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    key = hashlib.sha256(b"parlons-ia queued e-mail\0" + secret).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def queue_email(to: str, subject: str, body: str, about: str = "") -> Job | None:
+    """Queue a message for the worker; None when no SMTP server is configured. `about` names
+    what it is for ("account:12") so a page can show how its latest message went."""
+    if not email_configured():
+        return None
+    sealed = _seal().encrypt(json.dumps({"to": to, "subject": subject, "body": body}).encode())
+    return enqueue(deliver_email, sealed.decode(), subject=f"mail:{about}")
+
+
+def latest_email(about: str) -> Job | None:
+    return db.session.execute(db.select(Job).filter_by(
+        name="app.mail.deliver_email", subject=f"mail:{about}")
+        .order_by(Job.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def _forget(job: Job, outcome: str) -> None:
+    """Nothing of the message stays with the job once it has been tried."""
+    job.args, job.message = [], outcome
+    db.session.commit()
+
+
+@background
+def deliver_email(job: Job, sealed: str) -> None:
+    try:
+        message = json.loads(_seal().decrypt(sealed.encode(),
+                                             ttl=int(SEALED_FOR.total_seconds())))
+    except InvalidToken:  # too old, or SECRET_KEY changed since it was queued
+        _forget(job, "expired")
+        raise
+    try:
+        sent = send_email(message["to"], message["subject"], message["body"])
+    except MailError as error:
+        _forget(job, f"refused: {error}")
+        current_app.logger.warning("E-mail not sent (%s)", error)
+        raise
+    _forget(job, "sent" if sent else "not_configured")

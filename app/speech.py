@@ -2,9 +2,10 @@
 
 `speech_for(text, lang)` makes an MP3 file once per text and voice (named by a hash of both)
 and returns its path; `/ecouter/<digest>.mp3` serves it. Pages call `speech_url(text, lang)`,
-which only writes the text down beside the cache (so that the route knows what to say) and
-returns the address; the sound itself is made the first time someone presses play. Moving
-generation to a task queue later means calling `speech_for` from the queue instead.
+which writes the text down beside the cache (so that the route knows what to say) and returns
+the address. A text seen for the first time is queued, once the response has gone, for the
+background worker to speak (`make_speech`), so the page never waits on the voice and the first
+listener rarely does; when the worker has not made it yet, the route makes it on the spot.
 
 The voice is eSpeak NG (the `espeakng-loader` package ships the library and its data), encoded
 to MP3 with LAME (`lameenc`). Either missing, `speech_url` returns None and no player is shown.
@@ -13,13 +14,27 @@ Only texts of the site are spoken, never what a participant typed: nothing perso
 
 import ctypes
 import hashlib
+import logging
 import os
 import threading
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    g,
+    has_request_context,
+    send_file,
+    url_for,
+)
+
+from app.extensions import db
+from app.tasks import background, enqueue
 
 bp = Blueprint("speech", __name__)
+log = logging.getLogger(__name__)
 
 VOICES = {"fr": "fr", "en": "en-us"}  # eSpeak NG voice names
 WORDS_PER_MINUTE = 140  # a little slower than eSpeak's 175: easier to follow
@@ -152,21 +167,66 @@ def speech_url(text: str, lang: str) -> str | None:
     if not current_app.config["SPEECH_ENABLED"] or not text or engine() is None:
         return None
     name = digest(text, lang)
-    _write_once(cache_dir() / f"{name}.txt", f"{lang}\n{text}".encode())
+    script = cache_dir() / f"{name}.txt"
+    if not script.exists():
+        _write_once(script, f"{lang}\n{text}".encode())
+        _make_after_response(name)
     return url_for("speech.listen", name=name)
+
+
+def _make_after_response(name: str) -> None:
+    """Queue this page's new texts in one job, once its response is sent: enqueueing commits,
+    which must not happen inside the request's own transaction."""
+    if not has_request_context():
+        return
+    if "speech_to_make" not in g:
+        g.speech_to_make = []
+        after_this_request(_queue_when_closed)
+    g.speech_to_make.append(name)
+
+
+def _queue_when_closed(response):
+    app, names = current_app._get_current_object(), list(g.speech_to_make)
+
+    def queue():
+        with app.app_context():
+            try:
+                enqueue(make_speech, names, subject="speech")
+            except Exception:  # no queue now: the route will make the sounds when asked
+                log.warning("could not queue %d texts to speak", len(names))
+            finally:
+                db.session.remove()
+
+    response.call_on_close(queue)
+    return response
+
+
+def sound_of(name: str) -> Path | None:
+    """The MP3 file named `name`, made now if its text is known but not spoken yet."""
+    folder = cache_dir()
+    sound, script = folder / f"{name}.mp3", folder / f"{name}.txt"
+    if sound.exists():
+        return sound
+    if not script.exists() or engine() is None:
+        return None
+    lang, _, text = script.read_text().partition("\n")
+    return speech_for(text, lang)
+
+
+@background
+def make_speech(job, names: list[str]) -> None:
+    for done, name in enumerate(names, 1):
+        sound_of(name)
+        job.report(progress=100 * done // len(names), total=len(names))
 
 
 @bp.get("/ecouter/<name>.mp3")
 def listen(name: str):
     if len(name) != 64 or not all(c in "0123456789abcdef" for c in name):
         abort(404)
-    folder = cache_dir()
-    sound, script = folder / f"{name}.mp3", folder / f"{name}.txt"
-    if not sound.exists():
-        if not script.exists() or engine() is None:
-            abort(404)
-        lang, _, text = script.read_text().partition("\n")
-        sound = speech_for(text, lang)
+    sound = sound_of(name)
+    if sound is None:
+        abort(404)
     response = send_file(sound, mimetype="audio/mpeg", max_age=365 * 24 * 3600,
                          conditional=True)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"

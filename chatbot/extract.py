@@ -144,12 +144,20 @@ def best_span(index: Index, retriever: Retriever, ev: Evidence, simple: bool) ->
         if is_list_line(lines[s.line]) and (_ASKS_MANY.search(fold(ev.query.search)) or (
                 len(items) > 1 and items[0] - items[1] < NEIGHBOUR_MARGIN / 2)):
             return _list_span(best[2], _list_of(block, s.line), simple)
+    # "Combien de temps dure le prêt… ?": the sentence naming the loan best sets the scene, the
+    # next one holds the number ("Le prêt dure trois semaines")
+    holder = None
+    if asked and not holds(s.text, asked):
+        holder = next((c for c in scored[1:] if c[2] == best[2] and c[3] >= 0 and c[4] > 0
+                       and index.sentences[c[3]].line == s.line
+                       and abs(c[3] - best[3]) == 1
+                       and holds(index.sentences[c[3]].text, asked)), None)
     if simple:
-        best = _easy_choice(index, scored, best)
+        best = holder or _easy_choice(index, scored, best)
         return Span(best[2], _sentence_span(index, best[3], simple))
     # the runner-up sentence of the same unit joins when it is the next or the one before
     runner = next((c for c in scored[1:] if c[2] == best[2] and c[3] >= 0), None)
-    near = runner if runner and runner[0] >= best[0] - NEIGHBOUR_MARGIN else None
+    near = holder or (runner if runner and runner[0] >= best[0] - NEIGHBOUR_MARGIN else None)
     return Span(best[2], _sentence_span(index, best[3], simple,
                                         near[3] if near else None))
 

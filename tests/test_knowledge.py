@@ -311,6 +311,14 @@ def test_a_consultation_chat_answers_from_its_own_documents_first(app, client):
     # Another consultation's team cannot attach documents to this one.
     assert client.get(f"/animation/connaissances/consultations/{ids[1]}").status_code == 403
 
+    api = {"question": question, "lang": "fr", "consultation": "registre-local"}
+    own_answer = client.post("/api/chat", json=api).get_json()
+    assert "quarante-deux" in own_answer["text"] and own_answer["within"] == "within"
+    general = client.post("/api/chat", json={**api, "question": files.DOCX_QUESTION}).get_json()
+    assert "trois semaines" in general["text"] and general["within"] == "general"
+    assert client.post("/api/chat", json={**api, "consultation": "autre"}).get_json()[
+        "within"] is None  # a consultation with no documents of its own: the whole base
+
     citizen = app.test_client()
     chat = citizen.get("/chat", query_string={"consultation": "registre-local"})
     assert "L’assistant répond d’abord à partir de ses documents" in chat.get_data(as_text=True)

@@ -1,8 +1,10 @@
 """The reading aid: a screen's text spoken by eSpeak NG, encoded to MP3, made once and kept."""
 
 import array
+import re
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +84,39 @@ def test_no_player_without_the_engine(app, monkeypatch):
     with app.test_request_context():
         assert speech.engine() is None
         assert speech.speech_url("Bonjour.", "fr") is None
+
+
+def test_a_page_s_new_texts_are_spoken_by_the_worker_after_the_response(app, client):
+    """The page does not wait on the voice: its new text is queued once the response is sent
+    (here on a SQLite queue nobody runs yet), the worker makes the sound, and the route then
+    serves the file the worker made."""
+    from app.extensions import db
+    from app.tasks import Job, task_name
+
+    with app.app_context():
+        db.create_all()
+
+    def jobs():
+        with app.app_context():
+            found = db.session.execute(db.select(Job).filter_by(
+                name=task_name(speech.make_speech))).scalars().all()
+            return [(job.status, job.args) for job in found]
+
+    client.get("/affichage/simple")
+    response = client.get("/mes-contributions/tout-effacer")
+    page = response.get_data(as_text=True)
+    assert jobs() == [], "queued after the response is sent, not while it is made"
+    response.close()  # as the WSGI server does once the page has gone
+    url = re.search(r'<audio[^>]* src="([^"]+)"', page).group(1)
+    name = url.rsplit("/", 1)[1].removesuffix(".mp3")
+    sound = Path(app.config["SPEECH_CACHE_DIR"]) / f"{name}.mp3"
+    assert not sound.exists() and jobs() == [("queued", [[name]])]
+
+    huey = app.extensions["huey"].huey  # what `flask tasks worker` does with the next task
+    huey.execute(huey.dequeue())
+    assert sound.exists() and jobs() == [("done", [[name]])]
+    made = sound.stat().st_mtime_ns
+    assert client.get(url).data == sound.read_bytes()
+    assert sound.stat().st_mtime_ns == made, "served, not made again"
+    client.get("/mes-contributions/tout-effacer").close()
+    assert len(jobs()) == 1, "a text already known is not queued again"

@@ -147,3 +147,70 @@ def test_send_email_logs_in_and_reports_refusal(app):
         with pytest.raises(MailError):
             send_email("a@example.org", "x", "y", {**settings, "SMTP_PASSWORD": "faux"})
         assert send_email("a@example.org", "x", "y", {**settings, "SMTP_HOST": ""}) is False
+
+
+def test_a_queued_invitation_keeps_no_link_in_clear_and_leaves_with_the_worker(tmp_path):
+    """The e-mail goes through the task queue (a SQLite queue nobody runs yet): the job stored
+    in the database holds the message sealed, the queue holds only the job's id; the worker
+    then sends it and the job keeps nothing of it."""
+    from app import create_app
+    from app.mail import latest_email
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "une clé de test", "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "INSTANCE_PATH": str(tmp_path / "instance"),
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+                      "TASK_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}"})
+    client = app.test_client()
+    with app.app_context():
+        db.create_all()
+        act_as(client, make_user("admin"))
+    with smtp_server() as (settings, inbox):
+        app.config.update(settings)
+        page = client.post("/animation/comptes", data={"email": "equipe@example.org",
+                                                       "role": "moderator"})
+        text = page.get_data(as_text=True)
+        link = LINK.search(text).group(0)
+        token = link.rsplit("/", 1)[1]
+        assert "dans un instant" in text and inbox.messages == []
+        with app.app_context():
+            account_id = db.session.execute(db.select(Facilitator.id).filter_by(
+                email="equipe@example.org")).scalar_one()
+            job = latest_email(f"account:{account_id}")
+            assert job.status == "queued"
+            stored = str(job.args)
+            db.engine.dispose()
+        assert token not in stored and "equipe@example.org" not in stored
+        for store in ("site.sqlite3", "queue.sqlite3"):
+            assert token.encode() not in (tmp_path / store).read_bytes(), store
+        assert "en attente d’envoi" in client.get("/animation/comptes").get_data(as_text=True)
+
+        huey = app.extensions["huey"].huey  # what `flask tasks worker` does with the next task
+        huey.execute(huey.dequeue())
+        assert len(inbox.messages) == 1
+        assert inbox.messages[0]["To"] == "equipe@example.org"
+        assert link in inbox.messages[0].get_content()
+    with app.app_context():
+        job = latest_email(f"account:{account_id}")
+        assert (job.status, job.message, job.args) == ("done", "sent", [])
+    assert "Courriel d’invitation : parti" in client.get("/animation/comptes").get_data(
+        as_text=True)
+    assert choose_password(app.test_client(), link).status_code == 303
+
+
+def test_a_refused_email_is_shown_as_not_sent_and_forgotten(app, client):
+    with app.app_context():
+        act_as(client, make_user("admin"))
+    with smtp_server(user="relais", password="secret-smtp") as (settings, inbox):
+        app.config.update({**settings, "SMTP_PASSWORD": "pas le bon"})
+        page = client.post("/animation/comptes", data={
+            "email": "refus@example.org", "role": "facilitator"}).get_data(as_text=True)
+    assert inbox.messages == []
+    assert "n’a pas pu partir" in page and LINK.search(page)
+    with app.app_context():
+        from app.mail import latest_email
+        account_id = db.session.execute(db.select(Facilitator.id).filter_by(
+            email="refus@example.org")).scalar_one()
+        job = latest_email(f"account:{account_id}")
+        assert job.status == "failed" and job.args == []
+        assert job.message.startswith("refused: SMTP")
+    assert "pas parti" in client.get("/animation/comptes").get_data(as_text=True)

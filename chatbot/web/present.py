@@ -7,7 +7,7 @@ from flask import url_for
 # What POST /api/chat publishes (chatbot/web/openapi.json); the page also shows lead and
 # scope_note, which the API's text already holds.
 API_FIELDS = ("answered", "kind", "text", "quote", "quote_lang", "language_label", "sources",
-              "card_id", "see_also", "not_covered", "where", "suggestions")
+              "card_id", "see_also", "not_covered", "where", "suggestions", "within")
 
 
 def present(reply) -> dict:

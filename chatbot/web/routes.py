@@ -158,10 +158,12 @@ def join_workshop():
 @csrf.exempt
 @limiter.limit(workshop.chat_limit)
 def api_chat():
-    payload = json_object({"question": str, "lang": str, "simple": bool}, required=("question",))
+    payload = json_object({"question": str, "lang": str, "simple": bool, "consultation": str},
+                          required=("question",))
     lang = payload.get("lang") if payload.get("lang") in ("fr", "en") else "fr"
     simple = payload.get("simple") is True
-    reply, _ = answer_question(payload["question"], lang, simple)
+    within = bots.within_for((payload.get("consultation") or "")[:80])
+    reply, _ = answer_question(payload["question"], lang, simple, within)
     shown = for_api(present(reply))
     if reply.refusal == "too_long":
         return jsonify(error="too_long", message=reply.text, **shown), 413

@@ -5,13 +5,13 @@ Every change goes to the audit log."""
 import secrets
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db, limiter
-from app.mail import MailError, email_configured, send_email
+from app.mail import email_configured, latest_email, queue_email
 from consultations.models import utcnow
 from consultations.workspace import bp
 from consultations.workspace.audit import record
@@ -31,6 +31,9 @@ LINK_VALIDITY = {"invite": timedelta(hours=72), "reset": timedelta(hours=2)}
 ROLE_LABELS = {"admin": _l("Administration"), "facilitator": _l("Animation"),
                "moderator": _l("Modération")}
 STATE_LABELS = {"active": _l("Actif"), "invited": _l("Invité"), "disabled": _l("Désactivé")}
+MAIL_LABELS = {"queued": _l("en attente d’envoi"), "sent": _l("parti"),
+               "failed": _l("pas parti : transmettez le lien vous-même"),
+               "not_configured": _l("aucun serveur de courriel")}
 EMAIL_MAX = 254
 
 
@@ -69,13 +72,25 @@ def _message(purpose: str, link: str) -> tuple[str, str]:
 
 
 def mail_link(user: Facilitator, purpose: str, link: str) -> str:
-    """'sent', 'not_configured' or 'failed'. The link is shown on screen in any case."""
+    """Queue the link by e-mail; how it went (see `mail_state`). The link is shown on screen
+    in any case."""
     subject, body = _message(purpose, link)
-    try:
-        return "sent" if send_email(user.email, subject, body) else "not_configured"
-    except MailError as error:
-        current_app.logger.warning("Account e-mail not sent (%s)", error)
-        return "failed"
+    return mail_state(queue_email(user.email, subject, body, about=f"account:{user.id}"))
+
+
+def mail_state(job) -> str:
+    """'not_configured', 'queued' (the worker has not sent it yet), 'sent' or 'failed'."""
+    if job is None:
+        return "not_configured"
+    if job.active:
+        return "queued"
+    return "sent" if job.status == "done" and job.message == "sent" else "failed"
+
+
+def mail_states(accounts: list[Facilitator]) -> dict[int, str]:
+    """How the latest e-mail to each invited account went, for the list."""
+    return {account.id: mail_state(job) for account in accounts
+            if account.state == "invited" and (job := latest_email(f"account:{account.id}"))}
 
 
 # The admin's page ---------------------------------------------------------------------------------
@@ -86,9 +101,11 @@ def all_accounts() -> list[Facilitator]:
 
 def accounts_page(error: str = "", email: str = "", role: str = "facilitator", shown=None,
                   status: int = 200):
-    return render_template("workspace/accounts.html", accounts=all_accounts(), error=error,
+    accounts = all_accounts()
+    return render_template("workspace/accounts.html", accounts=accounts, error=error,
                            email=email, role=role, roles=ROLE_LABELS, states=STATE_LABELS,
-                           shown=shown, mail_ready=email_configured()), status
+                           shown=shown, mail_ready=email_configured(),
+                           mail=mail_states(accounts), mail_labels=MAIL_LABELS), status
 
 
 def invite_problem(email: str, role: str) -> str:
