@@ -32,6 +32,9 @@ CLOSED_SLUG = "assistant-virtuel-demo"
 PRACTICE_SLUG = "essai-toutes-les-etapes"
 SLUGS = (OPEN_SLUG, CLOSED_SLUG, PRACTICE_SLUG)
 PRACTICE_YEARS = 10  # its four phases stay open this long after loading
+# Seed documents (corpus/documents ids) each demo consultation's chat answers from first, once
+# the knowledge base holds them (`flask chatbot import`); after that its team chooses.
+DEMO_DOCUMENTS = {OPEN_SLUG: ("qc-strategie-ia-2024", "qc-projets-pilotes-ia-2024")}
 
 PHASE_TEXTS = {
     "interview": (

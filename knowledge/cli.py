@@ -12,6 +12,7 @@ import click
 import sqlalchemy as sa
 
 from app.extensions import db
+from knowledge.consultation import attach_demo_documents
 from knowledge.index import SNAPSHOT, document_text, kb_folder, rebuild_now, state
 from knowledge.models import KnowledgeCard, KnowledgeDocument, KnowledgeVersion
 
@@ -128,6 +129,8 @@ def register_cli(app) -> None:
                        f"version(s), {counts['cards']} new card(s)")
         if not index_ready(app):
             click.echo(f"Index {rebuild_now()} ready")
+        for slug in attach_demo_documents():
+            click.echo(f"Demo consultation {slug}: its chat answers from its documents first")
 
     @group.command("export")
     @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))

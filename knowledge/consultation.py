@@ -10,8 +10,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
+from consultations.demo import DEMO_DOCUMENTS
 from consultations.models import Consultation
 from consultations.workspace.audit import record
+from consultations.workspace.models import AuditEntry
 from consultations.workspace.auth import MANAGERS, current_facilitator, require_role
 from consultations.workspace.team import authorized
 from knowledge import bp
@@ -77,6 +79,31 @@ def _attach(table, column: str, consultation_id: int, listed: set[int], chosen: 
     if added:
         db.session.execute(table.insert(), [{"consultation_id": consultation_id, column: i}
                                             for i in sorted(added)])
+
+
+def attach_demo_documents() -> list[str]:
+    """Attach the seed documents named in DEMO_DOCUMENTS to their demo consultations, once:
+    a consultation whose documents were ever saved (by its team or by this) is left as it is.
+    Returns the slugs attached now."""
+    done = []
+    for slug, doc_slugs in DEMO_DOCUMENTS.items():
+        consultation = db.session.execute(db.select(Consultation).filter_by(
+            slug=slug, is_demo=True)).scalar()
+        if consultation is None or db.session.execute(db.select(AuditEntry.id).where(
+                AuditEntry.action == "kb_consultation",
+                AuditEntry.target.startswith(f"{slug}:"))).first():
+            continue
+        ids = set(db.session.execute(db.select(KnowledgeDocument.id).where(
+            KnowledgeDocument.slug.in_(doc_slugs))).scalars())
+        if not ids:
+            continue  # the knowledge base is not imported yet
+        _attach(consultation_documents, "document_id", consultation.id, ids, ids,
+                attached(consultation.id)[0])
+        record(None, "kb_consultation", f"{slug}: {len(ids)} documents, 0 cards (demo)",
+               actor="cli")
+        done.append(slug)
+    db.session.commit()
+    return done
 
 
 @bp.route("/consultations/<int:consultation_id>", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.tasks import Job
+from consultations.models import Consultation
 from knowledge.extract import Unreadable, extract
 from knowledge.models import KnowledgeCard, KnowledgeDocument, KnowledgeState
 from tests import knowledge_files as files
@@ -360,3 +361,28 @@ def test_without_a_knowledge_base_questions_do_not_each_read_its_state(app, clie
     with statements(app) as sent:
         client.post("/api/chat", json=question)
     assert len([statement for statement in sent if "kb_state" in statement]) == 1
+
+
+def test_the_demo_consultation_answers_from_its_seed_documents_until_its_team_chooses(
+        app, client):
+    """`flask chatbot import` (make run) attaches the seed documents the open demo consultation
+    names, once: after its team saves its own choice, importing again leaves it alone."""
+    from consultations.demo import DEMO_DOCUMENTS, OPEN_SLUG
+    from knowledge.consultation import within_of
+
+    runner = app.test_cli_runner()
+    with app.app_context():
+        app.extensions["parlons_ia.load_demo"]()
+    assert "answers from its documents first" in runner.invoke(
+        args=["chatbot", "import", "corpus"]).output
+    with app.app_context():
+        assert within_of(OPEN_SLUG).documents == set(DEMO_DOCUMENTS[OPEN_SLUG])
+        consultation_id = db.session.execute(db.select(Consultation.id).filter_by(
+            slug=OPEN_SLUG)).scalar_one()
+        act_as(client, make_user("admin"))
+    page = f"/animation/connaissances/consultations/{consultation_id}"
+    assert client.post(page, data={}).status_code == 303  # the team unticks everything
+    assert "answers from its documents first" not in runner.invoke(
+        args=["chatbot", "import", "corpus", "--if-empty"]).output
+    with app.app_context():
+        assert within_of(OPEN_SLUG) is None
