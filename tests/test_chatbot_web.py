@@ -62,8 +62,9 @@ def test_json_api_shape(client):
     data = response.get_json()
     assert set(data) == {"answered", "kind", "text", "quote", "quote_lang", "language_label",
                          "sources", "card_id", "see_also", "not_covered", "where",
-                         "suggestions"}
+                         "suggestions", "within"}
     assert data["answered"] is True
+    assert data["within"] is None  # asked from no consultation
     assert data["sources"]
     assert set(data["sources"][0]) == {"doc_id", "title", "excerpt", "url"}
 
