@@ -1,7 +1,9 @@
-"""What a question asks for (a person, a number, a date) and whether a text holds one.
+"""What a question asks for (a person, a number, a date, a numbered item) and whether a
+text holds one.
 
 "Qui a écrit la synthèse ?" is answered by a name, "Quand…" by a date, "Combien…" by a
-number: a reply without one answers a neighbouring question, however close its topic.
+number: a reply without one answers a neighbouring question, however close its topic. "Que
+dit la mesure 2.1 ?" is answered by the item numbered 2.1, not by the overview of its list.
 """
 
 from __future__ import annotations
@@ -62,3 +64,33 @@ def holds(text: str, kinds: list[str]) -> bool:
     """Whether `text` holds an answer of one of `kinds`."""
     return any(_has_person(text) if kind == "person" else bool(_HOLDS[kind].search(text))
                for kind in kinds)
+
+
+# "objectif 5", "measure 2.1", "proposition no 3", or a bare "2.1" (matched on folded text)
+_ITEM_WORDS = (r"objectifs?|objectives?|mesures?|measures?|propositions?|proposals?|"
+               r"recommandations?|recommendations?|actions?|orientations?|axes?|priorites?|"
+               r"priority|priorities|articles?|chapitres?|chapters?")
+_NAMED_ITEM = re.compile(rf"\b(?:(?:{_ITEM_WORDS})\s*(?:n[o°º]\.?\s*|#\s*)?(\d{{1,2}}(?:\.\d{{1,2}})?)"
+                         r"|(?<![\d.])(\d{1,2}\.\d{1,2}))\b(?![.,]\d)")
+
+
+def named_items(question: str) -> list[str]:
+    """The item numbers a question names ("5", "2.1"); [] for most questions."""
+    return [m.group(1) or m.group(2) for m in _NAMED_ITEM.finditer(fold(question))]
+
+
+def item_line(line: str, number: str) -> bool:
+    """Whether a document line opens item `number`: "- 2.1 Soutenir…", "Objectif 5 : …",
+    "5. Rendre…", "Mesure 2.1 –…"."""
+    head = fold(line).lstrip("-*• \t")
+    n = re.escape(number)
+    return bool(re.match(rf"(?:(?:{_ITEM_WORDS})\s*(?:n[o°º]\.?\s*)?)?{n}(?:\s*[:.)–-]|\s)(?!\d)",
+                         head))
+
+
+def names_item(text: str, number: str) -> bool:
+    """Whether `text` names item `number` ("l'objectif 9", "la mesure 8.1", "8.1")."""
+    n = re.escape(number)
+    pattern = rf"(?<![\d.]){n}(?![.,]?\d)" if "." in number else \
+        rf"\b(?:{_ITEM_WORDS})\s*(?:n[o°º]\.?\s*)?{n}\b(?![.,]\d)"
+    return bool(re.search(pattern, fold(text)))

@@ -24,10 +24,10 @@ from .answer import (
     starter_questions,
     where_of,
 )
-from .asks import asked_kinds, holds
+from .asks import asked_kinds, holds, named_items, names_item
 from .corpus import Corpus, Document
 from .encoders import Encoder, get_encoder
-from .extract import best_span, detail_span, fact_span
+from .extract import best_span, detail_span, fact_span, item_span
 from .gate import DEFAULT_GATE, decide
 from .index import Index
 from .normalise import normalise_text
@@ -278,14 +278,21 @@ class Chatbot:
         retriever = self.retriever
         ranked = ev.cards_by_score()
         card_min = retriever.p(lang)["card_min"]
+        numbers = named_items(ev.query.search)
         span = None
         if mode == "fused" and ranked and ranked[0][1] >= card_min:
             (best, score), rest = ranked[0], ranked[1:]
             cards = self.corpus.card_by_id
             asked = asked_kinds(ev.query.search)
             written_for = ev.card_q_dense[retriever.card_ids.index(best)] >= WRITTEN_FOR
-            if asked and not written_for and not holds(cards[best].answer_text(lang, simple),
-                                                       asked):
+            said = cards[best].answer_text(lang, simple)
+            own_words = " ".join([said, *cards[best].questions.get(lang, [])])
+            if numbers and not any(names_item(own_words, n) for n in numbers):
+                # an overview card gives way to the item of its document the question names
+                # (however close the card's question: "objective 5" is a small part of it)
+                span = item_span(self.index, retriever, ev, numbers,
+                                 [s.doc for s in cards[best].sources], simple)
+            if span is None and asked and not written_for and not holds(said, asked):
                 span = fact_span(self.index, retriever, ev, asked, simple)
             if span is None:
                 close = rest[0] if rest and rest[0][1] >= card_min and \
@@ -296,5 +303,8 @@ class Chatbot:
                     retriever.card_units.get(best, []), simple)
                 return card_reply(retriever, cards[best], ev, lang, simple, confidence,
                                   cards[close[0]] if close else None, detail, t)
+        if span is None and numbers and ev.ranking:
+            top_doc = self.index.corpus.units[retriever.passage_ranking(ev)[0]].doc_id
+            span = item_span(self.index, retriever, ev, numbers, [top_doc], simple)
         span = span or best_span(self.index, retriever, ev, simple)
         return quote_reply(retriever, span, ev, lang, confidence, t)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .asks import asked_kinds, holds
+from .asks import asked_kinds, holds, item_line
 from .corpus import is_list_line, list_item_text
 from .index import Index
 from .retrieval import EXTRA_WEIGHT, Evidence, Retriever
@@ -205,6 +205,24 @@ def fact_span(index: Index, retriever: Retriever, ev: Evidence, kinds: list[str]
     found = _fitting_sentence(index, retriever, ev, _question_weights(index, retriever, ev),
                               lambda text, _toks: holds(text, kinds), FACT_MIN_COVERAGE)
     return Span(found[0], _sentence_span(index, found[1], simple)) if found else None
+
+
+def item_span(index: Index, retriever: Retriever, ev: Evidence, numbers: list[str],
+               docs: list[str], simple: bool) -> Span | None:
+    """The item the question names by its number ("measure 2.1", "objectif 5") in the first
+    of `docs` that numbers one so; None when none does (another document's item 9 answers
+    another question)."""
+    corpus = index.corpus
+    ranking = retriever.passage_ranking(ev)
+    for doc in docs:
+        for u in (u for u in ranking if corpus.units[u].doc_id == doc):
+            for j in index.sentences_of[u]:
+                s = index.sentences[j]
+                line = _lines(corpus.passages[s.block].text)[s.line]
+                if split_sentences(line.lstrip("-*• "))[:1] == [s.text] and any(
+                        item_line(line, n) for n in numbers):
+                    return Span(u, _sentence_span(index, j, simple))
+    return None
 
 
 def detail_span(index: Index, retriever: Retriever, ev: Evidence, said: str, lang: str,
