@@ -211,14 +211,28 @@ def scope_reply(finding: ScopeFinding, about: str, related: Reply | None, lang: 
     names = m.join_names(finding.names, t)
     note = (t(m.NOT_COVERED) % {"names": names, "about": about} if about
             else t(m.NOT_COVERED_GENERIC) % {"names": names})
+    reply = _not_answered(note, related, where, t, confidence)
+    reply.not_covered = list(finding.names)
+    if related is None:
+        reply.suggestions = suggestions_for(index, ev, lang)
+    return reply
+
+
+def not_given_reply(kind: str, related: Reply, t: m.Translate) -> Reply:
+    """The question asks for a figure or a date no passage gives: say so, then what the
+    documents say on the subject, clearly marked."""
+    return _not_answered(t(m.NOT_GIVEN[kind]), related, None, t, related.confidence)
+
+
+def _not_answered(note: str, related: Reply | None, where: Where | None, t: m.Translate,
+                  confidence: float) -> Reply:
     parts = [note]
     if related is not None:
         parts += [t(m.RELATED), related.text]
     parts.append(where_sentence(where, t))
     reply = Reply(False, " ".join(p for p in parts if p), related.sources if related else [],
-                  related.card_id if related else None,
-                  [] if related else suggestions_for(index, ev, lang), confidence=confidence,
-                  kind="scope", not_covered=list(finding.names), scope_note=note, where=where)
+                  related.card_id if related else None, confidence=confidence, kind="scope",
+                  scope_note=note, where=where)
     if related is not None and related.kind == "quote":
         reply.lead, reply.quote = related.lead, related.quote
         reply.quote_lang, reply.language_label = related.quote_lang, related.language_label

@@ -21,6 +21,14 @@ _ASKS = {
     "date": re.compile(r"^(?:\W*quand|\W*when)\b|\b(?:en quelle annee|what year|quelle date|"
                        r"what date|depuis quand|since when)\b"),
 }
+# Asked for in words that leave no doubt: when no passage holds one, the documents do not give
+# it. ("Quand" alone is not here: "Quand j'appelle…" asks what happens, not when.)
+_ASKS_PLAINLY = {
+    "number": _ASKS["number"],
+    "date": re.compile(r"\b(?:en quelle annee|quelle annee|a quelle date|quelle date|quel jour|"
+                       r"what year|which year|what date|on what date|d'ici quand|"
+                       r"jusqu'a quand|until when|by when)\b"),
+}
 # matched on the text as written: a name is two capitalised words not opening a sentence;
 # "un", "one" are left out of the numbers and "May", "March", "fall" out of the dates: they
 # are mostly articles and verbs (a date in May has its year).
@@ -36,6 +44,18 @@ _HOLDS = {
                        r"november|december|spring|summer|autumn|winter)\b",
                        re.IGNORECASE),
 }
+
+
+# a number as a whole ("14", "2,5", "trois"), where _HOLDS only needs to find one digit
+_WHOLE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|" + _HOLDS["number"].pattern.split("|", 1)[1],
+                           re.IGNORECASE)
+
+
+def asked_plainly(question: str) -> list[str]:
+    """The kinds the question asks for in words that leave no doubt ("combien", "en quelle
+    année"): a reply without one does not give what was asked."""
+    folded = fold(question)
+    return [kind for kind, pattern in _ASKS_PLAINLY.items() if pattern.search(folded)]
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -60,6 +80,14 @@ def _has_person(text: str) -> bool:
                for m in _HOLDS["person"].finditer(text))
 
 
+def gives(text: str, kind: str, question: str) -> bool:
+    """Whether `text` holds a number or a date (`kind`) that the question does not already
+    hold: "dans ses trois projets pilotes" is not the figure asked for."""
+    pattern = _WHOLE_NUMBER if kind == "number" else _HOLDS[kind]
+    known = {fold(m.group(0)) for m in pattern.finditer(question)}
+    return any(fold(m.group(0)) not in known for m in pattern.finditer(text))
+
+
 def holds(text: str, kinds: list[str]) -> bool:
     """Whether `text` holds an answer of one of `kinds`."""
     return any(_has_person(text) if kind == "person" else bool(_HOLDS[kind].search(text))
@@ -70,7 +98,8 @@ def holds(text: str, kinds: list[str]) -> bool:
 _ITEM_WORDS = (r"objectifs?|objectives?|mesures?|measures?|propositions?|proposals?|"
                r"recommandations?|recommendations?|actions?|orientations?|axes?|priorites?|"
                r"priority|priorities|articles?|chapitres?|chapters?")
-_NAMED_ITEM = re.compile(rf"\b(?:(?:{_ITEM_WORDS})\s*(?:n[o°º]\.?\s*|#\s*)?(\d{{1,2}}(?:\.\d{{1,2}})?)"
+_NAMED_ITEM = re.compile(rf"\b(?:(?:{_ITEM_WORDS})\s*(?:n[o°º]\.?\s*|#\s*)?"
+                         r"(\d{1,2}(?:\.\d{1,2})?)"
                          r"|(?<![\d.])(\d{1,2}\.\d{1,2}))\b(?![.,]\d)")
 
 

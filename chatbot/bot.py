@@ -18,13 +18,14 @@ from .answer import (
     Reply,
     card_reply,
     decline_reply,
+    not_given_reply,
     quote_reply,
     refusal_reply,
     scope_reply,
     starter_questions,
     where_of,
 )
-from .asks import asked_kinds, holds, named_items, names_item
+from .asks import asked_kinds, asked_plainly, gives, holds, named_items, names_item
 from .corpus import Corpus, Document
 from .encoders import Encoder, get_encoder
 from .extract import best_span, detail_span, fact_span, item_span
@@ -81,6 +82,12 @@ def _guide_words(corpus: Corpus) -> list[str]:
 
     walk(corpus.guides)
     return out
+
+
+def _missing(ev: Evidence, given: str) -> list[str]:
+    """What the question plainly asks for (a figure, a date) that `given` does not hold."""
+    question = ev.query.search
+    return [kind for kind in asked_plainly(question) if not gives(given, kind, question)]
 
 
 class Chatbot:
@@ -301,10 +308,22 @@ class Chatbot:
                 detail = None if simple else detail_span(
                     self.index, retriever, ev, cards[best].answer_text(lang), lang,
                     retriever.card_units.get(best, []), simple)
-                return card_reply(retriever, cards[best], ev, lang, simple, confidence,
-                                  cards[close[0]] if close else None, detail, t)
+                reply = card_reply(retriever, cards[best], ev, lang, simple, confidence,
+                                   cards[close[0]] if close else None, detail, t)
+                given = " ".join([said, detail.text if detail else ""])
+                return reply if written_for else self._given_or_not(ev, given, reply, t)
         if span is None and numbers and ev.ranking:
             top_doc = self.index.corpus.units[retriever.passage_ranking(ev)[0]].doc_id
             span = item_span(self.index, retriever, ev, numbers, [top_doc], simple)
         span = span or best_span(self.index, retriever, ev, simple)
-        return quote_reply(retriever, span, ev, lang, confidence, t)
+        if missing := _missing(ev, span.text):  # a wider search for the sentence that has it
+            span = fact_span(self.index, retriever, ev, missing, simple) or span
+        return self._given_or_not(ev, span.text,
+                                  quote_reply(retriever, span, ev, lang, confidence, t), t)
+
+    @staticmethod
+    def _given_or_not(ev: Evidence, given: str, reply: Reply, t: m.Translate) -> Reply:
+        """`reply`, or, when the question plainly asks for a figure or a date that `given` (what
+        the reply answers with) does not hold, the same marked as not giving it."""
+        missing = _missing(ev, given)
+        return not_given_reply(missing[0], reply, t) if missing else reply

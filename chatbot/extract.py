@@ -191,11 +191,26 @@ def _fitting_sentence(index: Index, retriever: Retriever, ev: Evidence, weights:
             toks = set(analyze(text, lang))
             if not accept(text, toks):
                 continue
+            if _POINTS_BACK.match(text):  # "Ce dernier projet…": what it points back to counts
+                toks |= set(analyze(_previous_sentence(index, j), lang))
             cov = _token_coverage(weights, total, toks, ev.query.bridged, family=True)
             score = float(ev.sentences[j]) + 0.5 * cov - 0.02 * rank
             if cov >= min_coverage and (best is None or score > best[0]):
                 best = (score, u, j)
     return best[1:] if best else None
+
+
+def _previous_sentence(index: Index, j: int) -> str:
+    """The sentence before sentence j, in its block or the block before it of the same
+    document; "" when j opens its document."""
+    if j == 0:
+        return ""
+    here, before = index.sentences[j], index.sentences[j - 1]
+    passages = index.corpus.passages
+    if before.block not in (here.block, here.block - 1) or \
+            passages[before.block].doc_id != passages[here.block].doc_id:
+        return ""
+    return before.text
 
 
 def fact_span(index: Index, retriever: Retriever, ev: Evidence, kinds: list[str],

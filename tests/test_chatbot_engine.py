@@ -703,3 +703,43 @@ def test_a_scope_warning_adds_no_quoted_sentence_out_of_context(bot):
     reply = bot.ask("Does the Canada Revenue Agency use AI to choose who gets audited?",
                     lang="en")
     assert reply.kind == "scope" and not reply.quote and reply.card_id is None
+
+
+@pytest.mark.parametrize("question, lang, expected", [
+    ("What does measure 2.1 of Quebec's AI integration strategy say?", "en",
+     "degré d'appropriation"),
+    ("C'est quoi l'objectif 9 de la stratégie du Québec ?", "fr", "gouvernance de l'IA"),
+    ("kesque cest la mesure 8.2 de la strategie ia du quebec", "fr", "impacts environnementaux"),
+])
+def test_a_numbered_item_is_answered_by_that_item_not_by_the_overview(bot, question, lang,
+                                                                      expected):
+    """The strategy's overview card says it has nine objectives; a question naming one of
+    them, or one of their measures, gets that item of the same document."""
+    for simple in (False, True):
+        reply = bot.ask(question, lang=lang, simple=simple)
+        assert reply.kind == "quote" and expected in reply.text, (simple, reply.text)
+
+
+def test_another_document_s_item_of_the_same_number_does_not_answer(bot):
+    """Belgium's objective 9 is not the Québec strategy's objective 9."""
+    for simple in (False, True):
+        reply = bot.ask("Quel comité belge est chargé de l'objectif 9 du plan national de "
+                        "convergence pour le développement de l'IA ?", lang="fr", simple=simple)
+        assert reply.card_id == "be-ai4gov-committee", reply.text
+
+
+def test_a_figure_the_documents_do_not_give_is_said_not_to_be_given(bot):
+    reply = bot.ask("how much do public servants earn", lang="en")
+    assert not reply.answered and reply.kind == "scope"
+    assert reply.text.startswith("The consultation's documents do not give this figure.")
+    # A number the question holds itself is not the one asked for; the card's other one is.
+    kept = bot.ask("ça prend combien de minutes au lieu de 14", lang="fr", simple=True)
+    assert kept.answered and "1 minute" in kept.text
+
+
+def test_a_sentence_that_points_back_counts_what_it_points_to(documents_only):
+    """"Ce dernier projet pourrait … de 14 à 1 minute" names the project only in the sentence
+    before it, in the paragraph before: that sentence's words count for it."""
+    reply = documents_only.ask("assurance collective des nouveaux fonctionnaires, ça sauve "
+                               "combien de temps", lang="fr")
+    assert reply.answered and "de 14 à 1 minute" in reply.text
