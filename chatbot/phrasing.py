@@ -6,7 +6,9 @@ Three steps, all from data (`corpus/synonyms.toml`) or from the corpus itself:
 2. `Speller.correct`: a word the domain never uses, one or two letters away from one it
    does, is replaced by it ("fonctionaires" -> "fonctionnaires");
 3. `Phrasing.synonyms`: everyday words bring the words the documents use ("pollue" ->
-   "environnement"); retrieval adds them to the word search at a lower weight.
+   "environnement"); retrieval adds them to the word search at a lower weight;
+4. `Phrasing.glossary`: words of another language bring the French words the documents use
+   for them ("report" -> "rapport"), before the words the encoder finds.
 """
 
 from __future__ import annotations
@@ -27,19 +29,22 @@ MIN_CORRECTED = 5  # shorter words are never corrected (too many near neighbours
 class Phrasing:
     rewrites: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> form -> text
     synonym_map: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    bridge_map: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # [bridge.<lang>]
 
     def __post_init__(self):
         self._rewrite = {lang: PhraseMatcher(m.items()) for lang, m in self.rewrites.items()}
         self._synonyms = {lang: PhraseMatcher(m.items()) for lang, m in self.synonym_map.items()}
+        self._bridge = {lang: PhraseMatcher(m.items()) for lang, m in self.bridge_map.items()}
 
     @classmethod
     def from_data(cls, data: dict) -> Phrasing:
         """From the parsed synonyms file ({} gives no rewrites and no synonyms)."""
         rewrites = {lang: {k: str(v) for k, v in m.items()}
                     for lang, m in data.get("rewrite", {}).items()}
-        synonyms = {lang: {k: [str(x) for x in v] for k, v in m.items()}
-                    for lang, m in data.get("synonyms", {}).items()}
-        return cls(rewrites, synonyms)
+        synonyms, bridge = ({lang: {k: [str(x) for x in v] for k, v in m.items()}
+                             for lang, m in data.get(part, {}).items()}
+                            for part in ("synonyms", "bridge"))
+        return cls(rewrites, synonyms, bridge)
 
     def rewrite(self, text: str, lang: str) -> str:
         text = unicodedata.normalize("NFC", text)
@@ -61,6 +66,16 @@ class Phrasing:
         out: dict[str, list[str]] = {}
         for m in matcher.find(text):
             out.setdefault(m.phrase, []).extend(w for w in m.labels[0])
+        return out
+
+    def glossary(self, text: str, lang: str) -> dict[str, list[str]]:
+        """Each word or phrase of `text` in the glossary -> the French words for it."""
+        matcher = self._bridge.get(lang)
+        if matcher is None:
+            return {}
+        out: dict[str, list[str]] = {}
+        for m in matcher.find(text):
+            out.setdefault(m.phrase, []).extend(m.labels[0])
         return out
 
     def synonyms(self, text: str, lang: str) -> list[str]:

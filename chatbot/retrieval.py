@@ -225,6 +225,10 @@ class Retriever:
         vecs = self.index.encoder.encode(texts)  # one encoder call
         first = 1 + len(others)
         bridged = self.index.bridge.expand(qwords, vecs[first:], lang) if qwords else {}
+        for phrase, french in self.phrasing.glossary(search, lang).items():
+            stems = list(dict.fromkeys(analyze(" ".join(french), "fr")))
+            for stem in analyze(phrase, lang):  # the glossary knows better than the encoder
+                bridged[stem] = stems
         corrected = set(analyze(" ".join(fixes.values()), lang))
         syn_tokens = analyze(" ".join(synonyms), lang) if lang != "en" else []
         tokens = [t for t in analyze(search, lang) if t not in self.subject_tokens]

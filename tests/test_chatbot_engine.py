@@ -743,3 +743,13 @@ def test_a_sentence_that_points_back_counts_what_it_points_to(documents_only):
     reply = documents_only.ask("assurance collective des nouveaux fonctionnaires, ça sauve "
                                "combien de temps", lang="fr")
     assert reply.answered and "de 14 à 1 minute" in reply.text
+
+
+def test_the_glossary_brings_the_documents_french_words_for_english_ones(bot, documents_only):
+    """The encoder maps single English words to French words near in spelling ("report" ->
+    "informe", "symposium" -> "unité"); the glossary of synonyms.toml says "rapport",
+    "colloque", and replaces those guesses."""
+    query = bot.retriever.make_query("Who wrote the symposium report?", "en")
+    assert query.bridged["report"] == ["rapport"] and query.bridged["symposium"] == ["colloqu"]
+    reply = documents_only.ask("Who is the director general of Obvia?", lang="en")
+    assert "Lyse Langlois" in reply.text
