@@ -13,8 +13,8 @@ from app.extensions import db
 from consultations.demo import DEMO_DOCUMENTS
 from consultations.models import Consultation
 from consultations.workspace.audit import record
-from consultations.workspace.models import AuditEntry
 from consultations.workspace.auth import MANAGERS, current_facilitator, require_role
+from consultations.workspace.models import AuditEntry
 from consultations.workspace.team import authorized
 from knowledge import bp
 from knowledge.models import (
