@@ -125,6 +125,8 @@ def test_phase_pages_link_to_the_chatbot_with_a_prefilled_question(app, client):
         make_consultation()
     html = client.get("/consultations/essai/imaginer").get_data(as_text=True)
     assert 'href="/chat?q=' in html
+    # and to the chat opened from this consultation, for a question of one's own
+    assert 'href="/chat?consultation=essai#question"' in html
 
 
 def test_the_practice_consultation_lets_a_newcomer_try_every_step(app, client, demo):
