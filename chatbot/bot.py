@@ -281,7 +281,9 @@ class Chatbot:
         quote of the best passage. A card that holds no name, date or number when the question
         asks for one ("Qui a écrit la synthèse ?") gives way to a passage that holds one, unless
         the question is one of the card's own: the card is about the topic, the passage
-        answers the question."""
+        answers the question. So does a card that does not name the item the question names
+        ("mesure 2.1"), to that item of its document. A figure or a date asked for plainly
+        that the answer does not hold is said not to be given."""
         retriever = self.retriever
         ranked = ev.cards_by_score()
         card_min = retriever.p(lang)["card_min"]
