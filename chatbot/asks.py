@@ -75,6 +75,12 @@ _NOT_NAMES = {fold(w) for w in (
     "Gouvernement", "Government", "État", "Obvia")}
 
 
+def persons_named(text: str) -> list[str]:
+    """The people a text names ("Luc Bégin", "Sarah Gagnon-Turcotte"), as written."""
+    return [m.group(0) for m in _HOLDS["person"].finditer(text)
+            if not any(fold(w) in _NOT_NAMES for w in re.split(r"[ -]", m.group(0)))]
+
+
 def _has_person(text: str) -> bool:
     return any(not any(fold(w) in _NOT_NAMES for w in re.split(r"[ -]", m.group(0)))
                for m in _HOLDS["person"].finditer(text))

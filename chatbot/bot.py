@@ -28,7 +28,7 @@ from .answer import (
 from .asks import asked_kinds, asked_plainly, gives, holds, named_items, names_item
 from .corpus import Corpus, Document
 from .encoders import Encoder, get_encoder
-from .extract import best_span, detail_span, fact_span, item_span
+from .extract import best_span, detail_span, fact_span, item_span, person_span
 from .gate import DEFAULT_GATE, decide
 from .index import Index
 from .normalise import normalise_text
@@ -248,6 +248,10 @@ class Chatbot:
                                where_of(finding.body, lang), t, self.index, ev,
                                decision.score), ev
         if not decision.confident or not ev.ranking:
+            # a person the documents name is not a question they cannot answer ("Who is Luc
+            # Bégin?": the gate may see little else to go on, in English above all)
+            if (span := person_span(self.index, ev, simple)) is not None:
+                return quote_reply(retriever, span, ev, lang, decision.score, t), ev
             where = where_of(finding.body or self.where.fallback, lang)
             return decline_reply(self.index, ev, lang, decision.score, where, t), ev
         return self.compose(ev, lang, simple, decision.score, mode, t), ev

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .asks import asked_kinds, holds, item_line
+from .asks import asked_kinds, holds, item_line, persons_named
 from .corpus import is_list_line, list_item_text
 from .index import Index
 from .retrieval import EXTRA_WEIGHT, Evidence, Retriever
@@ -238,6 +238,20 @@ def item_span(index: Index, retriever: Retriever, ev: Evidence, numbers: list[st
                         item_line(line, n) for n in numbers):
                     return Span(u, _sentence_span(index, j, simple))
     return None
+
+
+def person_span(index: Index, ev: Evidence, simple: bool) -> Span | None:
+    """The sentence that names the person the question names ("Who is Luc Bégin?"), the one
+    closest to the question when several do; None when no sentence names them."""
+    best = None
+    for name in persons_named(ev.query.text):
+        folded = fold(name)
+        for k, j in enumerate(index.pair_sentence):
+            if folded in fold(index.sentences[j].text):
+                score = float(ev.sentences[j]) if ev.sentences is not None else 0.0
+                if best is None or score > best[0]:
+                    best = (score, int(index.pair_unit[k]), int(j))
+    return Span(best[1], _sentence_span(index, best[2], simple)) if best else None
 
 
 def detail_span(index: Index, retriever: Retriever, ev: Evidence, said: str, lang: str,

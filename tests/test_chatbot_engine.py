@@ -753,3 +753,12 @@ def test_the_glossary_brings_the_documents_french_words_for_english_ones(bot, do
     assert query.bridged["report"] == ["rapport"] and query.bridged["symposium"] == ["colloqu"]
     reply = documents_only.ask("Who is the director general of Obvia?", lang="en")
     assert "Lyse Langlois" in reply.text
+
+
+def test_a_person_the_documents_name_is_not_declined(bot):
+    """The gate sees little in "Who is Luc Bégin…?" besides the name, and declined; the
+    sentence that names him answers. A name the documents do not hold is still reported."""
+    reply = bot.ask("Who is Luc Bégin and what role does he hold?", lang="en")
+    assert reply.answered and "Luc Bégin, président de la Commission" in reply.text
+    unknown = bot.ask("Qui est Jean Tremblay ?", lang="fr")
+    assert not unknown.answered
