@@ -60,23 +60,11 @@ class Phrasing:
 
     def synonyms_by_word(self, text: str, lang: str) -> dict[str, list[str]]:
         """Each everyday word or phrase of `text` -> the words the documents use for it."""
-        matcher = self._synonyms.get(lang)
-        if matcher is None:
-            return {}
-        out: dict[str, list[str]] = {}
-        for m in matcher.find(text):
-            out.setdefault(m.phrase, []).extend(w for w in m.labels[0])
-        return out
+        return _by_phrase(self._synonyms.get(lang), text)
 
     def glossary(self, text: str, lang: str) -> dict[str, list[str]]:
         """Each word or phrase of `text` in the glossary -> the French words for it."""
-        matcher = self._bridge.get(lang)
-        if matcher is None:
-            return {}
-        out: dict[str, list[str]] = {}
-        for m in matcher.find(text):
-            out.setdefault(m.phrase, []).extend(m.labels[0])
-        return out
+        return _by_phrase(self._bridge.get(lang), text)
 
     def synonyms(self, text: str, lang: str) -> list[str]:
         """Words the documents use for the everyday words of `text` (may be empty)."""
@@ -84,6 +72,14 @@ class Phrasing:
         if matcher is None:
             return []
         return list(dict.fromkeys(w for m in matcher.find(text) for w in m.labels[0]))
+
+
+def _by_phrase(matcher: PhraseMatcher | None, text: str) -> dict[str, list[str]]:
+    """Each phrase of `text` the matcher knows -> the words it is listed with."""
+    out: dict[str, list[str]] = {}
+    for m in matcher.find(text) if matcher is not None else ():
+        out.setdefault(m.phrase, []).extend(m.labels[0])
+    return out
 
 
 def _replace(text: str, matcher: PhraseMatcher | None, replacement) -> str:
