@@ -18,7 +18,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 
 from app.extensions import db
-from app.tasks import Job, background, enqueue
+from app.tasks import Job, background, enqueue, latest_job
 
 SETTINGS = ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_TLS", "MAIL_FROM")
 TIMEOUT = 20
@@ -83,9 +83,7 @@ def queue_email(to: str, subject: str, body: str, about: str = "") -> Job | None
 
 
 def latest_email(about: str) -> Job | None:
-    return db.session.execute(db.select(Job).filter_by(
-        name="app.mail.deliver_email", subject=f"mail:{about}")
-        .order_by(Job.id.desc()).limit(1)).scalar_one_or_none()
+    return latest_job(deliver_email, f"mail:{about}")
 
 
 def _forget(job: Job, outcome: str) -> None:
