@@ -32,12 +32,12 @@ _ASKS_PLAINLY = {
 # matched on the text as written: a name is two capitalised words not opening a sentence;
 # "un", "one" are left out of the numbers and "May", "March", "fall" out of the dates: they
 # are mostly articles and verbs (a date in May has its year).
+_NUMBER_WORDS = (r"\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|"
+                 r"vingt|cent|centaine|mille|moitié|tiers|quart|two|three|four|five|six|"
+                 r"seven|eight|nine|ten|hundred|thousand|half|third|quarter)\b")
 _HOLDS = {
     "person": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)+"),
-    "number": re.compile(r"\d|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|"
-                         r"douze|quinze|vingt|cent|centaine|mille|moitié|tiers|quart|two|"
-                         r"three|four|five|six|seven|eight|nine|ten|hundred|thousand|half|"
-                         r"third|quarter)\b", re.IGNORECASE),
+    "number": re.compile(r"\d|" + _NUMBER_WORDS, re.IGNORECASE),
     "date": re.compile(r"\b(?:19|20)\d\d\b|\b(?:janvier|février|mars|avril|mai|juin|"
                        r"juillet|août|septembre|octobre|novembre|décembre|printemps|été|automne|"
                        r"hiver|january|february|april|june|july|august|september|october|"
@@ -47,8 +47,7 @@ _HOLDS = {
 
 
 # a number as a whole ("14", "2,5", "trois"), where _HOLDS only needs to find one digit
-_WHOLE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|" + _HOLDS["number"].pattern.split("|", 1)[1],
-                           re.IGNORECASE)
+_WHOLE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|" + _NUMBER_WORDS, re.IGNORECASE)
 
 
 def asked_plainly(question: str) -> list[str]:
