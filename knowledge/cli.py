@@ -45,6 +45,8 @@ def import_corpus(root: Path) -> dict:
             counts["versions"] += 1
         db.session.flush()
         document.status, document.published_number = "published", document.latest.number
+    versions = {d.slug: d.published_number for d in db.session.execute(
+        sa.select(KnowledgeDocument)).scalars()}
     for card in corpus.cards:
         row = db.session.execute(sa.select(KnowledgeCard).filter_by(
             slug=card.id)).scalar_one_or_none()
@@ -52,8 +54,6 @@ def import_corpus(root: Path) -> dict:
             row = KnowledgeCard(slug=card.id)
             db.session.add(row)
             counts["cards"] += 1
-        versions = {d.slug: d.published_number for d in db.session.execute(
-            sa.select(KnowledgeDocument)).scalars()}
         row.questions = {k: list(v) for k, v in card.questions.items()}
         row.answer = dict(card.answer)
         row.sources = [{"doc": s.doc, "quote": s.quote, "version": versions.get(s.doc)}
