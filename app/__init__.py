@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask, request
 
-from app import errors, honeypot, i18n, pages, security, speech, tasks, uploads
+from app import errors, honeypot, i18n, page_cache, pages, security, speech, tasks, uploads
 from app.config import build_config, refuse_debug_in_production
 from app.database import BoundedIntConverter, configure_sqlite, retry_lost_races
 from app.extensions import babel, compress, csrf, db, htmx, limiter, migrate
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register_error_handlers(app)
     _register_hooks(app)
     honeypot.init_app(app)
+    page_cache.init_app(app)
     from app.cli import register_cli
     register_cli(app)
     from app.backup import register_backup_cli

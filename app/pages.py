@@ -2,10 +2,13 @@
 
 from flask import Blueprint, current_app, render_template, url_for
 
+from app.page_cache import kept
+
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@kept
 def home():
     """The factory registers both features: their hooks and the chat page are always there."""
     return render_template("pages/home.html",
@@ -20,11 +23,13 @@ def ai_on_this_site():
 
 
 @bp.get("/accessibilite")
+@kept
 def accessibility():
     return render_template("pages/accessibility.html")
 
 
 @bp.get("/confidentialite")
+@kept
 def privacy():
     return render_template("pages/privacy.html")
 

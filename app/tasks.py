@@ -26,6 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from app import page_cache
 from app.errors import where_it_failed
 from app.extensions import db
 
@@ -256,6 +257,7 @@ def init_app(app: Flask) -> None:
     import click
 
     app.extensions["huey"] = Queue(app)
+    page_cache.unseen(Job.__tablename__)  # no page shows the queue
 
     @app.cli.group("tasks")
     def tasks_group():

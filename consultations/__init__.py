@@ -29,8 +29,18 @@ def init_app(app: Flask) -> None:
     app.extensions["parlons_ia.load_demo"] = _load_demo
     app.extensions.setdefault("parlons_ia.nav", []).append(
         ("consultations.index", _l("Consultations"), "ballot"))
+    _keep_pages()
     _register_cli(app)
     from consultations import workspace; workspace.init_app(app)  # noqa: E702,I001
+
+
+def _keep_pages() -> None:
+    """What kept public pages (app/page_cache.py) depend on, and what they set again."""
+    from app.page_cache import set_while_rendering, unseen, vary_on
+    from consultations.participants import SESSION_KEY, current_participant_id, participant_key
+    vary_on(current_participant_id)
+    set_while_rendering(SESSION_KEY, participant_key)
+    unseen("form_draft")  # an easy-read draft is shown only on its own screens
 
 
 def _load_demo():

@@ -10,7 +10,8 @@ contributions sent at once from one browser carry the same key and make one part
 
 import uuid
 
-from flask import session
+from flask import g, session
+from sqlalchemy import inspect
 
 from app.database import insert_unless_present
 from app.extensions import db
@@ -39,13 +40,34 @@ def participant_key() -> str:
     return key
 
 
-def _participant(key: str) -> Participant | None:
-    return db.session.execute(db.select(Participant).filter_by(key=key)).scalar_one_or_none()
+_ID_OF_KEY = db.select(Participant.id).where(Participant.key == db.bindparam("key"))
+
+
+def _participant(key: str, fresh: bool = False) -> Participant | None:
+    """The participant with this key, read once per request: again when `fresh`, and after a
+    commit or a rollback (its row may be gone with the rolled-back transaction)."""
+    known = g.setdefault("participants", {})
+    found = known.get(key)
+    if fresh or found is None or inspect(found).expired:
+        found = known[key] = db.session.execute(
+            db.select(Participant).filter_by(key=key)).scalar_one_or_none()
+    return found
 
 
 def current_participant() -> Participant | None:
     key = session.get(SESSION_KEY)
     return _participant(key) if _valid(key) else None
+
+
+def current_participant_id() -> int | None:
+    """The current participant's row id, without loading the row: what kept pages vary on."""
+    key = session.get(SESSION_KEY)
+    if not _valid(key):
+        return None
+    known = g.get("participants", {}).get(key)
+    if known is not None and not inspect(known).expired:
+        return known.id
+    return db.session.execute(_ID_OF_KEY, {"key": key}).scalar_one_or_none()
 
 
 def has_consented(participant: Participant | None) -> bool:
@@ -70,7 +92,7 @@ def participant_for_contribution(consent_given: bool, pseudonym: str = "") -> Pa
         # Another request from this browser may be making the same row right now: the
         # database keeps one, and both requests then use it.
         insert_unless_present(Participant, {"key": key}, unique=("key",))
-        participant = _participant(key)
+        participant = _participant(key, fresh=True)
     consent_given = consent_given or session.pop(CONSENT_KEY, None) == CONSENT_VERSION
     if consent_given and participant.consent_version != CONSENT_VERSION:
         participant.consent_version = CONSENT_VERSION
@@ -88,5 +110,6 @@ def forget_participant(participant: Participant) -> None:
     from consultations.workspace.forget import forget_participant_traces
     forget_participant_traces(participant.id)
     db.session.delete(participant)
+    g.pop("participants", None)
     session.pop(SESSION_KEY, None)
     session.pop(CONSENT_KEY, None)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.page_cache import fresh_per_visitor
 from chatbot.normalise import normalise_text
 from chatbot.privacy import DEFAULT_REGIONS, find_personal_data
 
@@ -25,6 +26,10 @@ PERSONAL_DATA_LABELS = {
 }
 
 
+def new_token() -> str:
+    return str(uuid.uuid4())
+
+
 @dataclass
 class FormState:
     """What a form shows again: the values sent, the errors, a personal-data warning."""
@@ -33,7 +38,8 @@ class FormState:
     errors: dict = field(default_factory=dict)  # field name -> message
     personal_data: list = field(default_factory=list)  # kinds found, asking for confirmation
     texts: dict = field(default_factory=dict)  # field name -> free text read, to be screened
-    token: str = field(default_factory=lambda: str(uuid.uuid4()))
+    # A kept page (app/page_cache.py) gives each visitor a new one.
+    token: str = field(default_factory=lambda: fresh_per_visitor(new_token(), new_token))
     saved: bool = False
 
     @property

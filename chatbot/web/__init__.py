@@ -14,6 +14,8 @@ A package rather than one module so that each job has its own small file:
 
 from flask_babel import lazy_gettext as _l
 
+from app.page_cache import unseen
+
 
 def init_app(app) -> None:
     from chatbot.web import question_log  # noqa: F401  (its table is known to Flask-Migrate)
@@ -23,6 +25,7 @@ def init_app(app) -> None:
     from chatbot.web.routes import bp
 
     app.register_blueprint(bp)
+    unseen(question_log.ChatQuestion.__tablename__)  # no page shows the log
     register_cli(app)
     app.extensions["parlons_ia.model_card"] = model_card
     nav = app.extensions.setdefault("parlons_ia.nav", [])

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from app.database import bounded_int
 from app.extensions import db
+from app.page_cache import kept
 from consultations.models import Comment, Idea, Support
 from consultations.participants import current_participant, participant_for_contribution
 from consultations.phases import Action, Verdict
@@ -92,12 +93,15 @@ def read_idea_form(form, state: FormState, consultation, needs_consent: bool):
     return text, conditions, other, consent
 
 
-def publish_idea(phase, participant, text: str, conditions: list, other, token) -> Idea:
+def publish_idea(phase, participant, text: str, conditions: list, other, token) -> int:
+    """The new idea's id, read before the commit (after it, reading it loads the row again)."""
     idea = Idea(phase=phase, participant=participant, text=text, conditions=conditions,
                 other_condition=other or None, form_token=token)
     db.session.add(idea)
+    db.session.flush()
+    idea_id = idea.id
     db.session.commit()  # the same form sent twice at once: see retry_lost_races
-    return idea
+    return idea_id
 
 
 def imagine_context(consultation, phase, state=None):
@@ -111,6 +115,7 @@ def imagine_context(consultation, phase, state=None):
 
 
 @bp.get("/consultations/<slug>/imaginer")
+@kept
 def imagine(slug: str):
     consultation = consultation_or_404(slug)
     phase = phase_or_404(consultation, "imagine")
@@ -130,18 +135,20 @@ def submit_idea(slug: str):
     needs_consent = participant_context()["needs_consent"]
     text, conditions, other, consent = read_idea_form(request.form, state, consultation,
                                                        needs_consent)
-    idea = None
+    idea_id = None
     if state.ok:
-        idea = already_sent(Idea, token)
-        if idea is None:
+        sent = already_sent(Idea, token)
+        if sent is None:
             participant = participant_for_contribution(consent, state.values["pseudonym"])
-            idea = publish_idea(phase, participant, text, conditions, other, token)
+            idea_id = publish_idea(phase, participant, text, conditions, other, token)
+        else:
+            idea_id = sent.id
         state.saved = True
-    redirect_to = url_for("consultations.idea", slug=slug, idea_id=idea.id) if idea else here
+    redirect_to = url_for("consultations.idea", slug=slug, idea_id=idea_id) if idea_id else here
     return answer_form(
         state, success=_("Merci ! Votre idée est publiée."), redirect_to=redirect_to,
         page="consultations/imagine.html", fragment="consultations/_idea_form.html",
-        context=lambda: {**imagine_context(consultation, phase, state), "new_idea": idea})
+        context=lambda: {**imagine_context(consultation, phase, state), "new_idea_id": idea_id})
 
 
 def idea_context(consultation, idea, comment_state=None):
@@ -161,6 +168,7 @@ def is_own(participant, idea) -> bool:
 
 
 @bp.get("/consultations/<slug>/idees/<int:idea_id>")
+@kept
 def idea(slug: str, idea_id: int):
     consultation = consultation_or_404(slug)
     found = object_or_404(Idea, idea_id, phase_or_404(consultation, "imagine"))

@@ -7,6 +7,7 @@ from flask_babel import ngettext
 
 from app.extensions import db
 from app.i18n import is_simple_mode
+from app.page_cache import kept
 from consultations.easyread import BACK
 from consultations.models import Answer
 from consultations.participants import (
@@ -110,6 +111,7 @@ def easy_screen(consultation, phase, state=None, status=200):
 
 
 @bp.get("/consultations/<slug>/entrevue")
+@kept
 def interview(slug: str):
     consultation = consultation_or_404(slug)
     phase = phase_or_404(consultation, "interview")
@@ -137,6 +139,7 @@ def start_interview(slug: str):
 
 
 @bp.get("/consultations/<slug>/entrevue/fin")
+@kept
 def interview_done(slug: str):
     consultation = consultation_or_404(slug)
     phase = phase_or_404(consultation, "interview")

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.page_cache import kept
 from consultations.models import Reaction, Scenario
 from consultations.participants import current_participant, participant_for_contribution
 from consultations.phases import Action
@@ -75,6 +76,7 @@ def scenario_context(consultation, scenario, state=None):
 
 
 @bp.get("/consultations/<slug>/prototyper")
+@kept
 def prototype(slug: str):
     consultation = consultation_or_404(slug)
     phase = phase_or_404(consultation, "prototype")
@@ -85,6 +87,7 @@ def prototype(slug: str):
 
 
 @bp.get("/consultations/<slug>/scenarios/<int:scenario_id>")
+@kept
 def scenario(slug: str, scenario_id: int):
     consultation = consultation_or_404(slug)
     found = object_or_404(Scenario, scenario_id, phase_or_404(consultation, "prototype"))

@@ -4,6 +4,7 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.page_cache import kept
 from consultations.models import FEEDBACK_CHOICES, Feedback, Finding
 from consultations.participants import current_participant, participant_for_contribution
 from consultations.phases import Action, check
@@ -62,6 +63,7 @@ def visible_ideas(finding) -> list:
 
 
 @bp.get("/consultations/<slug>/resultats")
+@kept
 def results(slug: str):
     consultation = consultation_or_404(slug)
     phase = phase_or_404(consultation, "results")

@@ -166,9 +166,9 @@ def idea_steps(slug: str):
     participant = current_participant()
 
     def send(values, author):
-        idea = publish_idea(phase, author, values["text"], values.get("conditions") or [],
-                            values.get("other_condition") or None, token=None)
-        return url_for("consultations.idea_sent", slug=slug, idea_id=idea.id)
+        idea_id = publish_idea(phase, author, values["text"], values.get("conditions") or [],
+                               values.get("other_condition") or None, token=None)
+        return url_for("consultations.idea_sent", slug=slug, idea_id=idea_id)
 
     context = {"consultation": consultation, "phase": phase, "leave_url": page,
                "pseudonym": participant.pseudonym if participant else None,
