@@ -219,6 +219,17 @@ function request()
 end
 """
 
+# A new address each time (a query string the page ignores): no page can be served kept
+# (app/page_cache.py), so this is the cost of rendering it, plus keeping it.
+WRK_NEW_ADDRESS = """local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+function init(args) asked = 0 end
+function request()
+  asked = asked + 1
+  return wrk.format("GET", string.format("%s?vu=%d-%d", wrk.path, tid, asked))
+end
+"""
+
 
 def idea_post_script(base: str, slug: str) -> str:
     """A wrk script posting the idea form as one participant would (session cookie, CSRF)."""
@@ -291,7 +302,11 @@ def bench_web(rows: list, data: dict) -> None:
         targets = {
             "trivial route /sante (baseline)": (f"{base}/sante", None),
             "consultation page": (f"{base}/consultations/{slug}", None),
+            "consultation page, rendered each time (never kept)": (
+                f"{base}/consultations/{slug}", WRK_NEW_ADDRESS),
             "idea list": (f"{base}/consultations/{slug}/imaginer", None),
+            "idea list, rendered each time (never kept)": (
+                f"{base}/consultations/{slug}/imaginer", WRK_NEW_ADDRESS),
             "idea form post (POST → 303, one row written)": (
                 f"{base}/consultations/{slug}/imaginer", idea_post_script(base, slug)),
             "chat answer (POST /api/chat)": (f"{base}/api/chat", WRK_POST_CHAT),
