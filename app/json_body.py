@@ -103,8 +103,10 @@ def parse_json(data: bytes | str, max_bytes: int = MAX_BYTES, max_depth: int = M
 
 
 def json_object(fields: dict, required=()) -> dict:
-    """The request's JSON object, each of `fields` (name -> type) absent or of its type. Its
-    size is bounded by the request's limit (MAX_CONTENT_LENGTH, a 413 beyond)."""
+    """The request's JSON object, each of `fields` (name -> type) absent or of its type, its
+    texts without NUL characters (as forms and query strings: PostgreSQL refuses them, even
+    in a lookup). Its size is bounded by the request's limit (MAX_CONTENT_LENGTH, a 413
+    beyond)."""
     if not request.is_json:
         raise BadJSON(_l("Envoyez du JSON (Content-Type: application/json)."))
     data = request.get_data(cache=True)
@@ -120,6 +122,8 @@ def json_object(fields: dict, required=()) -> dict:
         if not isinstance(item, kind) or (kind is int and isinstance(item, bool)):
             raise BadJSON(_l("« %(name)s » doit être %(type)s.", name=name,
                              type=_TYPE_NAMES.get(kind, kind.__name__)))
+        if isinstance(item, str):
+            value[name] = item.replace("\x00", "")
     return value
 
 

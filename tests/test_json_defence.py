@@ -50,6 +50,16 @@ def test_a_valid_question_still_gets_its_answer(client):
     assert isinstance(response.get_json()["text"], str)
 
 
+@pytest.mark.parametrize("field", ["question", "consultation", "lang"])
+def test_a_nul_character_in_a_json_text_is_dropped_not_a_500(client, field):
+    # PostgreSQL refuses NUL even in a lookup: a consultation "a\x00b" was a DataError (500),
+    # found by the API contract test's generated bodies.
+    body = {"question": "Qu'est-ce que l'IA ?", "consultation": "essai", field: "a\x00b"}
+    response = client.post("/api/chat", json=body)
+    assert response.status_code == 200
+    assert "\\u0000" not in response.get_data(as_text=True)
+
+
 def test_request_get_json_is_defended_wherever_it_is_called(app):
     with app.test_request_context("/x", method="POST", data="[" * 100_000,
                                   content_type="application/json"):
