@@ -50,6 +50,15 @@ _HOLDS = {
 _WHOLE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|" + _NUMBER_WORDS, re.IGNORECASE)
 
 
+_NUMBER_WORD = re.compile(r"\b\d+(?:[.,]\d+)*\b|" + _NUMBER_WORDS, re.IGNORECASE)
+
+
+def without_numbers(text: str) -> str:
+    """`text` without the words that are numbers, in digits or in letters ("AI4Belgium"
+    stays)."""
+    return _NUMBER_WORD.sub(" ", text)
+
+
 def asked_plainly(question: str) -> list[str]:
     """The kinds the question asks for in words that leave no doubt ("combien", "en quelle
     année"): a reply without one does not give what was asked."""

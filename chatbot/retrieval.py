@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .asks import without_numbers
 from .bridge import query_words
 from .dense import Dense
 from .index import Index
@@ -120,6 +121,23 @@ def question_focus(text: str) -> str:
     return " ".join(sentences[i] for i in asking)
 
 
+# a card of the named document must match this share of its own question with the question's
+# other words before the name counts alike for all its cards: "combien de monde au colloque"
+# asks about the colloquium itself
+TOPIC_MATCH = 0.5
+NAME_MIN = 4  # shorter stems of a title ("id", "fer", "mai") are not names
+
+
+def _name_words(document) -> str:
+    """The words that may name a document: its titles, and the capitalised words of its
+    publisher ("direction Collaboration avec les acteurs publics" names no document by
+    "acteurs"); numbers are not names ("Trois projets pilotes…", "22 mai")."""
+    publisher = " ".join(w for w in document.publisher.split()
+                         if w.strip("()[]«»\"',;:")[:1].isupper())
+    return without_numbers(" ".join([document.title, publisher,
+                                     *document.short_title.values()]))
+
+
 def _norm_max(x: np.ndarray) -> np.ndarray:
     m = float(x.max()) if len(x) else 0.0
     return x / m if m > 0 else np.zeros_like(x)
@@ -169,14 +187,20 @@ class Retriever:
         self.card_matrix = np.zeros((len(self.card_ids), len(corpus.units)), np.float32)
         for c, cid in enumerate(self.card_ids):
             self.card_matrix[c, self.card_units.get(cid, [])] = 1.0
-        # words that name one document (its title or publisher) and hardly occur elsewhere:
+        # the one document each card quotes ("" when it quotes several, or none)
+        quoted = [{corpus.units[u].doc_id for u in self.card_units.get(cid, [])}
+                  for cid in self.card_ids]
+        self.card_document = np.array([next(iter(docs)) if len(docs) == 1 else ""
+                                       for docs in quoted])
+        # words that name one document (its titles, the names in its publisher) and hardly
+        # occur elsewhere:
         # a question that names the document should not prefer the passage repeating its name
         self.doc_units: dict[str, np.ndarray] = {}
         for d in corpus.documents:
             self.doc_units[d.id] = np.array([i for i, u in enumerate(corpus.units)
                                              if u.doc_id == d.id], dtype=np.int64)
-        meta = {d.id: set(analyze(" ".join([d.title, d.publisher, *d.short_title.values()]),
-                                  d.language)) for d in corpus.documents}
+        meta = {d.id: {t for t in analyze(_name_words(d), d.language) if len(t) >= NAME_MIN}
+                for d in corpus.documents}
         units_with: dict[str, Counter] = {}
         for u, toks in zip(corpus.units, self.u_tokens, strict=True):
             for t in toks:
@@ -278,18 +302,24 @@ class Retriever:
         c_dense, c_lex = np.full(k, -1.0, np.float32), np.zeros(k, np.float32)
         if k and use_cards:
             np.maximum.at(q_dense, self.q_card, query.cosines(idx.dense_questions))
-            ql = self._bm25_cards(query.tokens)
-            own = set(query.tokens)
-            alt = list(dict.fromkeys(a for v in query.alternatives.values() for a in v
-                                     if a not in own))
-            if alt:
-                ql = ql + EXTRA_WEIGHT * self._bm25_cards(alt)
-            ratio = np.minimum(np.where(self.q_self > 0, ql / np.maximum(self.q_self, 1e-6),
-                                        0.0), 1.0).astype(np.float32)
-            np.maximum.at(q_lex, self.q_card, ratio)
             if len(idx.dense_contents):
                 np.maximum.at(c_dense, self.c_card, query.cosines(idx.dense_contents))
-            c_lex = self._content_coverage(query)
+            q_lex, c_lex = self._question_words(query, query.tokens), \
+                self._content_coverage(query, query.tokens)
+            topic = [t for t in query.tokens if t not in self.doc_name_tokens]
+            if names and topic:
+                # The document's name counts alike for every card that quotes only it: its
+                # overview card, whose questions repeat the name, must not win a question
+                # about one of its topics on the name alone.
+                named = np.isin(self.card_document, [self.doc_name_tokens[t] for t in names])
+                topic_q = self._question_words(query, topic)
+                if named.any() and topic_q[named].max() >= TOPIC_MATCH:
+                    lift = float((q_lex - topic_q)[named].max(initial=0))
+                    q_lex = np.where(named, np.maximum(q_lex, np.minimum(topic_q + lift, 1.0)),
+                                     q_lex).astype(np.float32)
+                    c_lex = np.where(named, self._content_coverage(query, query.tokens,
+                                                                   set(names)),
+                                     c_lex).astype(np.float32)
         allowed = None
         if within is not None:
             allowed, cards = within
@@ -303,17 +333,35 @@ class Retriever:
         self.fuse(ev)
         return ev
 
-    def _content_coverage(self, query: Query) -> np.ndarray:
-        """Per card: idf-weighted share of the query's terms that its content uses (a term
-        absent but with one of its synonyms present counts EXTRA_WEIGHT)."""
-        toks = set(query.tokens)
+    def _question_words(self, query: Query, tokens: list[str]) -> np.ndarray:
+        """Per card: its best question's BM25 for `tokens`, relative to the question's own
+        score (at most 1)."""
+        q_lex = np.zeros(len(self.card_ids), np.float32)
+        ql = self._bm25_cards(tokens)
+        own = set(tokens)
+        alt = list(dict.fromkeys(a for t, v in query.alternatives.items()
+                                 if t not in self.doc_name_tokens or t in own
+                                 for a in v if a not in own))
+        if alt:
+            ql = ql + EXTRA_WEIGHT * self._bm25_cards(alt)
+        ratio = np.minimum(np.where(self.q_self > 0, ql / np.maximum(self.q_self, 1e-6),
+                                    0.0), 1.0).astype(np.float32)
+        np.maximum.at(q_lex, self.q_card, ratio)
+        return q_lex
+
+    def _content_coverage(self, query: Query, tokens: list[str],
+                          given: set[str] = frozenset()) -> np.ndarray:
+        """Per card: idf-weighted share of `tokens` that its content uses (a term absent but
+        with one of its synonyms present counts EXTRA_WEIGHT; a term in `given` counts as
+        used)."""
+        toks = set(tokens)
         sets = self.card_content_tokens.get(query.lang) or self.card_content_tokens["fr"]
         if not toks:
             return np.zeros(len(sets), np.float32)
         weights = {t: self.index.idf(t) for t in toks}
         total = sum(weights.values()) or 1.0
         alternatives = query.alternatives
-        return np.array([sum(w if t in s else
+        return np.array([sum(w if t in s or t in given else
                              EXTRA_WEIGHT * w if any(a in s for a in alternatives.get(t, ()))
                              else 0.0 for t, w in weights.items()) / total for s in sets],
                         dtype=np.float32)

@@ -762,3 +762,33 @@ def test_a_person_the_documents_name_is_not_declined(bot):
     assert reply.answered and "Luc Bégin, président de la Commission" in reply.text
     unknown = bot.ask("Qui est Jean Tremblay ?", lang="fr")
     assert not unknown.answered
+
+
+def test_a_document_is_named_by_its_names_not_by_the_numbers_or_fragments_of_its_title(bot):
+    # "Trois projets pilotes…", "colloque du 22 mai", "(article ID.CiTé)", "direction
+    # Collaboration avec les acteurs publics": "trois", "22", "mai", "id" and "acteurs" would
+    # make any question holding them look as if it named that document.
+    names = bot.retriever.doc_name_tokens
+    assert {"trois", "22", "mai", "id", "cit", "acteur", "direct", "press"}.isdisjoint(names)
+    assert names["colloqu"] == names["obvi"] == "obvia-colloque-2025"
+    assert names["chatgpt"] == names["jaur"] == "fjj-fonction-publique-ia-2025"
+    assert names["ai4belgium"] == names["belgiqu"] == "ai4belgium-secteur-public"
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("Le rapport de la Fondation Jean-Jaurès, que dit-il des clauses dans les marchés publics ?",
+     "fr"),
+    ("What does the Jean-Jaures Foundation report want in AI public contracts?", "en"),
+])
+def test_a_question_naming_a_document_gets_the_card_of_its_topic_not_the_overview(
+        bot, question, lang):
+    # The report's name is in its overview card's questions: it must not win on the name alone.
+    assert bot.ask(question, lang).card_id == "fjj-proposals-procurement-skills"
+
+
+@pytest.mark.parametrize("question, card", [
+    ("De quoi parle le rapport de la Fondation Jean-Jaurès ?", "fjj-report-overview"),
+    ("Combien de personnes ont assisté au colloque de l'Obvia ?", "obvia-colloquium-overview"),
+])
+def test_a_question_about_the_document_itself_keeps_its_overview_card(bot, question, card):
+    assert bot.ask(question, "fr").card_id == card
