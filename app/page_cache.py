@@ -101,10 +101,6 @@ class _Pages:
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-
 
 def init_app(app: Flask) -> None:
     pages = app.extensions["parlons_ia.kept_pages"] = _Pages()
@@ -112,12 +108,12 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _serve_kept_page():
         g.page_key = None
-        db.session.info.pop("wrote", None)
         seconds = current_app.config["PAGE_CACHE_SECONDS"]
         view = current_app.view_functions.get(request.endpoint)
         if (seconds <= 0 or request.method != "GET" or _unwrapped(view) not in KEPT_VIEWS
                 or "_flashes" in session):
             return None
+        db.session.info.pop("wrote", None)  # a session may outlive one request (tests)
         g.page_key = _key(seconds)
         g.page_session = _session_items()
         page = pages.get(g.page_key)
