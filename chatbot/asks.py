@@ -18,6 +18,15 @@ _ASKS = {
                          r"par qui|by whom|which minister|quel ministre|quelle ministre)\b)"),
     "number": re.compile(r"\b(?:combien|how many|how much|quel pourcentage|what percentage|"
                          r"what share|quelle proportion)\b"),
+    # a sum of money, asked for by its name ("Quel est le budget… ?") or its verb: any number
+    # is not it ("2025", "trois projets")
+    "amount": re.compile(r"\bquel(?:le)?s? (?:est |etait |sera |serait )?(?:le |la |les )?"
+                         r"(?:budgets?|montants?|prix|salaires?|tarifs?)\b|"
+                         r"\bwhat(?:'s| is| was| will be| would be)? (?:the )?"
+                         r"(?:budget|cost|amount|price|salary|fee)s?\b|"
+                         r"\bcombien (?:d'argent|coute|coutent|a coute|ont coute)|"
+                         r"\bhow much (?:money|funding)|\bhow much .{0,60}\b(?:cost|spend|spent|"
+                         r"invest|invested)\b|\bcombien .{0,40}\b(?:investi|depense)"),
     "date": re.compile(r"^(?:\W*quand|\W*when)\b|\b(?:en quelle annee|what year|quelle date|"
                        r"what date|depuis quand|since when)\b"),
 }
@@ -25,6 +34,7 @@ _ASKS = {
 # it. ("Quand" alone is not here: "Quand j'appelle…" asks what happens, not when.)
 _ASKS_PLAINLY = {
     "number": _ASKS["number"],
+    "amount": _ASKS["amount"],
     "date": re.compile(r"\b(?:en quelle annee|quelle annee|a quelle date|quelle date|quel jour|"
                        r"what year|which year|what date|on what date|d'ici quand|"
                        r"jusqu'a quand|until when|by when)\b"),
@@ -38,6 +48,8 @@ _NUMBER_WORDS = (r"\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze
 _HOLDS = {
     "person": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)+"),
     "number": re.compile(r"\d|" + _NUMBER_WORDS, re.IGNORECASE),
+    "amount": re.compile(r"\d[\d\u00a0\u202f .,]*\s?(?:[$€]|[kMG]\$|dollars?\b|euros?\b|"
+                         r"millions?\b|milliards?\b|billions?\b)|[$€]\s?\d", re.IGNORECASE),
     "date": re.compile(r"\b(?:19|20)\d\d\b|\b(?:janvier|février|mars|avril|mai|juin|"
                        r"juillet|août|septembre|octobre|novembre|décembre|printemps|été|automne|"
                        r"hiver|january|february|april|june|july|august|september|october|"

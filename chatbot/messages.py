@@ -40,6 +40,7 @@ NOT_COVERED_GENERIC = N_("Les documents de la consultation ne parlent pas de %(n
 RELATED = N_("Voici ce qu'ils disent sur un sujet proche :")
 # the question asks for a figure or a date that no passage gives
 NOT_GIVEN = {"number": N_("Les documents de la consultation ne donnent pas ce chiffre."),
+             "amount": N_("Les documents de la consultation ne donnent pas ce montant."),
              "date": N_("Les documents de la consultation ne donnent pas cette date.")}
 ACCORDING_TO = N_("Selon %(source)s :")
 ACCORDING_TO_IN = N_("Selon %(source)s (%(language)s) :")

@@ -792,3 +792,24 @@ def test_a_question_naming_a_document_gets_the_card_of_its_topic_not_the_overvie
 ])
 def test_a_question_about_the_document_itself_keeps_its_overview_card(bot, question, card):
     assert bot.ask(question, "fr").card_id == card
+
+
+@pytest.mark.parametrize("question, lang, said", [
+    ("Quel est le budget de la Stratégie d'intégration de l'IA du Québec ?", "fr",
+     "ne donnent pas ce montant"),
+    ("What is the budget of Québec's AI strategy?", "en", "do not give this amount"),
+])
+def test_a_sum_of_money_no_document_gives_is_said_not_to_be_given(bot, question, lang, said):
+    # The strategy's card holds numbers ("2024-2026", "9 objectifs"), none of them a sum.
+    reply = bot.ask(question, lang)
+    assert not reply.answered and said in reply.text
+
+
+def test_an_amount_is_a_sum_of_money_not_any_number():
+    from chatbot.asks import asked_plainly, gives
+    assert asked_plainly("Quel est le budget annuel de l'Obvia pour 2025 ?") == ["amount"]
+    assert "amount" in asked_plainly("How much did Ottawa spend on AI in 2024?")
+    assert asked_plainly("L'IA coûte cher ?") == []
+    assert not gives("Le plan 2024-2026 compte trois projets.", "amount", "budget")
+    assert gives("Un investissement de 12,5 M$ est prévu.", "amount", "budget")
+    assert gives("Le budget est de 3 millions de dollars.", "amount", "budget")
