@@ -18,9 +18,7 @@ A page is not kept when the request wrote to the database, showed a message (fla
 cookie, changed the session in any other way, or answered anything but 200.
 """
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import Flask, current_app, g, has_app_context, request, session
@@ -30,6 +28,7 @@ from sqlalchemy import DDL, Column, Integer, Table, event, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.recent import RecentlyUsed
 
 MAX_PAGES = 512
 KEPT_VIEWS: set = set()  # the view functions marked @kept
@@ -80,30 +79,8 @@ def unseen(*tables: str) -> None:
     _UNSEEN.update(tables)
 
 
-class _Pages:
-    """The last MAX_PAGES pages, least recently used dropped first."""
-
-    def __init__(self):
-        self._pages: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
-
-    def put(self, key, page) -> None:
-        with self._lock:
-            self._pages[key] = page
-            self._pages.move_to_end(key)
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-
-
 def init_app(app: Flask) -> None:
-    pages = app.extensions["parlons_ia.kept_pages"] = _Pages()
+    pages = app.extensions["parlons_ia.kept_pages"] = RecentlyUsed(MAX_PAGES)
 
     @app.before_request
     def _serve_kept_page():
@@ -140,7 +117,7 @@ def init_app(app: Flask) -> None:
                 if value.encode() in body:
                     body = body.replace(value.encode(), _mark(len(makers)))
                     makers.append(make)
-            pages.put(key, (body, response.mimetype, makers))
+            pages.keep(key, (body, response.mimetype, makers))
         return response
 
 

@@ -252,7 +252,7 @@ def test_a_question_asked_again_reuses_the_reply_but_refusals_are_never_kept(app
     for _ in range(2):
         client.post("/api/chat", json={"question": personal})
     assert len(asked) == 3, "a refusal is worked out again each time"
-    assert not any("marie.tremblay" in key[0] for key in bots._recent[bot]._replies)
+    assert not any("marie.tremblay" in key[0] for key in bots._recent[bot].kept_keys())
 
 
 def test_json_api_answers_in_the_language_asked_whatever_the_browser(client):

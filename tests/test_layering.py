@@ -10,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ("consultations", "chatbot", "knowledge")
 SHARED_BASE = {"app.extensions", "app.database", "app.i18n", "app.errors", "app.uploads",
-               "app.mail", "app.json_body", "app.tasks", "app.page_cache"}
+               "app.mail", "app.json_body", "app.tasks", "app.page_cache",
+               "app.recent"}
 # The site-wide backup command exports and restores consultations: it sits with the factory.
 APP_MODULES_USING_FEATURES = {"__init__.py", "backup.py"}
 WEB = ("flask", "flask_babel", "flask_sqlalchemy", "werkzeug", "jinja2", "app", *FEATURES)

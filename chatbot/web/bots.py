@@ -4,12 +4,12 @@ replies it gave to the latest questions."""
 import threading
 import time
 import weakref
-from collections import OrderedDict
 
 from flask import current_app
 from flask_babel import force_locale, gettext
 
 from app.extensions import db
+from app.recent import RecentlyUsed
 from chatbot import Chatbot
 
 _bots: dict[tuple, Chatbot] = {}
@@ -36,7 +36,7 @@ def get_chatbot() -> Chatbot:
         return _bots[key]
 
 
-class RecentAnswers:
+class RecentAnswers(RecentlyUsed):
     """The replies one loaded chatbot gave to its latest distinct questions.
 
     People ask the same questions (the starter questions, the suggestions under a reply; the
@@ -48,22 +48,7 @@ class RecentAnswers:
     """
 
     def __init__(self, size: int = RECENT_ANSWERS):
-        self.size = size
-        self._replies: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            reply = self._replies.get(key)
-            if reply is not None:
-                self._replies.move_to_end(key)
-            return reply
-
-    def keep(self, key, reply) -> None:
-        with self._lock:
-            self._replies[key] = reply
-            while len(self._replies) > self.size:
-                self._replies.popitem(last=False)
+        super().__init__(size)
 
 
 _recent: "weakref.WeakKeyDictionary[Chatbot, RecentAnswers]" = weakref.WeakKeyDictionary()
