@@ -91,8 +91,8 @@ def init_app(app: Flask) -> None:
                 or "_flashes" in session):
             return None
         db.session.info.pop("wrote", None)  # a session may outlive one request (tests)
-        g.page_key = _key(seconds)
         g.page_session = _session_items()
+        g.page_key = _key(seconds, g.page_session)
         page = pages.get(g.page_key)
         if page is None:
             return None
@@ -133,10 +133,9 @@ def _session_items() -> tuple:
                         if name not in _SET_WHILE_RENDERING))
 
 
-def _key(seconds: int) -> tuple:
+def _key(seconds: int, session_items: tuple) -> tuple:
     cookie = current_app.config["SESSION_COOKIE_NAME"]
-    return (request.url, str(get_locale()), request.headers.get("HX-Request"),
-            _session_items(),
+    return (request.url, str(get_locale()), request.headers.get("HX-Request"), session_items,
             tuple(sorted((k, v) for k, v in request.cookies.items() if k != cookie)),
             tuple(function() for function in _VARY_ON),
             db.session.execute(_READ_GENERATION).scalar_one(),
