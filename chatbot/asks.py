@@ -59,10 +59,10 @@ _HOLDS = {
 
 
 # a number as a whole ("14", "2,5", "trois"), where _HOLDS only needs to find one digit
-_WHOLE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|" + _NUMBER_WORDS, re.IGNORECASE)
-
-
-_NUMBER_WORD = re.compile(r"\b\d+(?:[.,]\d+)*\b|" + _NUMBER_WORDS, re.IGNORECASE)
+_DIGITS = r"\d+(?:[.,]\d+)*"
+_WHOLE_NUMBER = re.compile(_DIGITS + "|" + _NUMBER_WORDS, re.IGNORECASE)
+# a word that is a number: "AI4Belgium" holds one and is not one
+_NUMBER_WORD = re.compile(rf"\b{_DIGITS}\b|" + _NUMBER_WORDS, re.IGNORECASE)
 
 
 def without_numbers(text: str) -> str:

@@ -282,7 +282,8 @@ class Retriever:
         idx = self.index
         n = len(idx.corpus.units)
         names = [t for t in query.tokens if t in self.doc_name_tokens]
-        lex = self._bm25_units([t for t in query.tokens if t not in self.doc_name_tokens])
+        topic = [t for t in query.tokens if t not in self.doc_name_tokens]
+        lex = self._bm25_units(topic)
         if names:  # every unit of the named document gets the document's best score
             by_name = self._bm25_units(names)
             for doc_id in {self.doc_name_tokens[t] for t in names}:
@@ -306,7 +307,6 @@ class Retriever:
                 np.maximum.at(c_dense, self.c_card, query.cosines(idx.dense_contents))
             q_lex, c_lex = self._question_words(query, query.tokens), \
                 self._content_coverage(query, query.tokens)
-            topic = [t for t in query.tokens if t not in self.doc_name_tokens]
             if names and topic:
                 # The document's name counts alike for every card that quotes only it: its
                 # overview card, whose questions repeat the name, must not win a question
