@@ -46,12 +46,17 @@ _ID_OF_KEY = db.select(Participant.id).where(Participant.key == db.bindparam("ke
 def _participant(key: str, fresh: bool = False) -> Participant | None:
     """The participant with this key, read once per request: again when `fresh`, and after a
     commit or a rollback (its row may be gone with the rolled-back transaction)."""
-    known = g.setdefault("participants", {})
-    found = known.get(key)
-    if fresh or found is None or inspect(found).expired:
-        found = known[key] = db.session.execute(
+    found = None if fresh else _remembered(key)
+    if found is None:
+        found = g.setdefault("participants", {})[key] = db.session.execute(
             db.select(Participant).filter_by(key=key)).scalar_one_or_none()
     return found
+
+
+def _remembered(key: str) -> Participant | None:
+    """The participant this request already read, while its row is still loaded."""
+    found = g.get("participants", {}).get(key)
+    return found if found is not None and not inspect(found).expired else None
 
 
 def current_participant() -> Participant | None:
@@ -64,8 +69,7 @@ def current_participant_id() -> int | None:
     key = session.get(SESSION_KEY)
     if not _valid(key):
         return None
-    known = g.get("participants", {}).get(key)
-    if known is not None and not inspect(known).expired:
+    if (known := _remembered(key)) is not None:
         return known.id
     return db.session.execute(_ID_OF_KEY, {"key": key}).scalar_one_or_none()
 
