@@ -322,7 +322,8 @@ class Chatbot:
             top_doc = self.index.corpus.units[retriever.passage_ranking(ev)[0]].doc_id
             span = item_span(self.index, retriever, ev, numbers, [top_doc], simple)
         span = span or best_span(self.index, retriever, ev, simple)
-        if missing := _missing(ev, span.text):  # a wider search for the sentence that has it
+        # a wider search for the sentence that has the name, figure or date asked for
+        if missing := [k for k in asked_kinds(ev.query.search) if not holds(span.text, [k])]:
             span = fact_span(self.index, retriever, ev, missing, simple) or span
         return self._given_or_not(ev, span.text,
                                   quote_reply(retriever, span, ev, lang, confidence, t), t)

@@ -1,7 +1,9 @@
 """The extractive answer: one coherent span of one retrieval unit.
 
-The span is the unit's best sentence for the question (dense cosine + the question's words it
-holds), with its neighbours only where it needs them: the sentence before when it opens on a
+The span is the best sentence of the first passages for the question (dense cosine + the
+question's words it holds, the first passage favoured, a sentence holding the name, number or
+date asked for favoured more; footnotes and lines that only credit the document never
+answer), with its neighbours only where it needs them: the sentence before when it opens on a
 reference ("Il permettra…", "Ce dernier projet…"), the one after when it is only a label or
 announces what follows ("… :"). It never leaves its block, so sentences of different passages
 are never joined; a neighbouring sentence nearly as good as the best one joins it. A list
@@ -25,6 +27,7 @@ from .text import analyze, fold, split_sentences
 # "8.1 ", "3. ", "(2) ": numbering; "22 mai 2025" and "3 projets" are not
 _NUMBERING = re.compile(r"^(?:\(?\d+(?:\.\d+)*[.)]|\d+(?:\.\d+)+)\s+(?=\w)")
 _FOOTNOTE = re.compile(r"\s*(?:\(\*\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*$")
+_FOOTNOTE_LINE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\w")
 _QUESTION_END = re.compile(r"\?\s*[»\"”)]?\s*$")
 # A sentence opening on a word that points back to the sentence before it.
 _POINTS_BACK = re.compile(
@@ -41,13 +44,17 @@ DETAIL_MIN_COVERAGE = 0.6  # a detail sentence holds at least this share of the 
 DETAIL_GAIN = 0.3  # and this much more than the card's answer
 DETAIL_WORDS = 2  # and at least this many of the question's words
 FAMILY_PREFIX = 5  # stems sharing this many first letters, one the other's start, are a family
-ASKED_BONUS = 0.1  # a sentence holding what the question asks for (a name, a number, a date)
+ASKED_BONUS = 0.5  # a sentence holding what the question asks for (a name, a number, a date)
 MAX_WORDS = 70  # a standard answer: at most about this many words
 MAX_ITEMS = 6  # a list answer shows at most this many items
 EASY_ITEMS = 3
+LABEL_MAX_WORDS = 30  # a line introducing a list is its label up to this many words
 LABEL_WORDS = 12  # a list item is quoted with its list's label when the label is this short
 EASY_MARGIN = 0.08  # easy read: sentences this close to the best one may answer instead
 NEIGHBOUR_MARGIN = 0.1  # a neighbouring sentence this close to the best one is quoted too
+CREDIT_SHARE = 0.6  # a sentence this much made of its document's names credits it
+CREDIT_MIN_WORDS = 2
+RANK_STEP = 0.2  # a sentence of the next passage down needs this much more to be chosen
 
 
 @dataclass
@@ -70,8 +77,10 @@ def _lines(text: str) -> list[str]:
 def _is_label(lines: list[str], i: int) -> bool:
     """A short line without end punctuation that introduces the lines after it."""
     line = lines[i].strip()
-    return (i + 1 < len(lines) and not is_list_line(lines[i]) and len(line.split()) <= 14
-            and not re.search(r"[.!?…]\s*[»\"”)]?$", line))
+    if i + 1 >= len(lines) or is_list_line(lines[i]) or re.search(r"[.!?…]\s*[»\"”)]?$", line):
+        return False
+    # a longer line is a label too when a list follows it ("Objectif 3 : Stimuler…")
+    return len(line.split()) <= (LABEL_MAX_WORDS if is_list_line(lines[i + 1]) else 14)
 
 
 def _coverage(weights: dict[str, float], total: float, text: str, lang: str,
@@ -97,7 +106,8 @@ def best_span(index: Index, retriever: Retriever, ev: Evidence, simple: bool) ->
     top = retriever.distinct(ev.ranking, 3)
     if not top:
         return None
-    weights = {t: index.idf(t) for t in set(ev.query.tokens)}
+    weights = _question_weights(index, retriever, ev) or \
+        {t: index.idf(t) for t in set(ev.query.tokens)}
     total = sum(weights.values()) or 1.0
     alternatives = ev.query.bridged  # English words -> their nearest French words
     asked = asked_kinds(ev.query.search)
@@ -109,17 +119,20 @@ def best_span(index: Index, retriever: Retriever, ev: Evidence, simple: bool) ->
         sentences = index.sentences_of[u]
         if not sentences:
             cov = _coverage(weights, total, unit.text, lang, alternatives)
-            scored.append((float(ev.dense[u]) + 0.5 * cov - 0.05 * rank, rank, u, -1, cov))
+            scored.append((float(ev.dense[u]) + 0.5 * cov - RANK_STEP * rank, rank, u, -1, cov))
             continue
         for j in sentences:
             s = index.sentences[j]
             lines = _lines(corpus.passages[s.block].text)
             cov = _coverage(weights, total, s.text, lang, alternatives)
-            score = float(ev.sentences[j]) + 0.5 * cov - 0.05 * rank
+            score = float(ev.sentences[j]) + 0.5 * cov - RANK_STEP * rank
             if _QUESTION_END.search(s.text):  # a question quoted in the source answers nothing
                 score -= 0.3
             if _is_label(lines, s.line):
                 score -= 0.1
+            if _FOOTNOTE_LINE.match(lines[s.line]) or _credits(retriever, unit.doc_id,
+                                                                s.text, lang):
+                score -= 0.3  # "¹ Une définition … est à la page 30", "… - Rapport complet."
             if asked and holds(s.text, asked):
                 score += ASKED_BONUS
             scored.append((score, rank, u, j, cov))
@@ -162,6 +175,15 @@ def best_span(index: Index, retriever: Retriever, ev: Evidence, simple: bool) ->
                                         near[3] if near else None))
 
 
+def _credits(retriever: Retriever, doc_id: str, text: str, lang: str) -> bool:
+    """Whether a sentence is mostly the document's own names: it credits the document
+    ("Sens du Service public / Fondation Jean Jaurès - Rapport complet.") and answers nothing."""
+    toks = analyze(text, lang)
+    names = retriever.doc_name_stems.get(doc_id, set())
+    return len(toks) >= CREDIT_MIN_WORDS and \
+        sum(t in names for t in toks) >= CREDIT_SHARE * len(toks)
+
+
 def _question_weights(index: Index, retriever: Retriever, ev: Evidence) -> dict[str, float]:
     """idf of the question's words, without those naming a document ("colloque", "Obvia"):
     they say where to look, not what is asked."""
@@ -184,6 +206,7 @@ def _fitting_sentence(index: Index, retriever: Retriever, ev: Evidence, weights:
                and (docs is None or corpus.units[u].doc_id in docs)]
     for rank, u in enumerate(retriever.distinct(ranking, FACT_UNITS)):
         lang = corpus.doc_by_id[corpus.units[u].doc_id].language
+        heading = set(analyze(corpus.units[u].heading, lang))
         for j in index.sentences_of[u]:
             text = index.sentences[j].text
             if _QUESTION_END.search(text):
@@ -193,6 +216,8 @@ def _fitting_sentence(index: Index, retriever: Retriever, ev: Evidence, weights:
                 continue
             if _POINTS_BACK.match(text):  # "Ce dernier projet…": what it points back to counts
                 toks |= set(analyze(_previous_sentence(index, j), lang))
+            # the heading it stands under says what it is about ("Trois projets pilotes…")
+            toks |= heading
             cov = _token_coverage(weights, total, toks, ev.query.bridged, family=True)
             score = float(ev.sentences[j]) + 0.5 * cov - 0.02 * rank
             if cov >= min_coverage and (best is None or score > best[0]):

@@ -199,7 +199,11 @@ class Retriever:
         for d in corpus.documents:
             self.doc_units[d.id] = np.array([i for i, u in enumerate(corpus.units)
                                              if u.doc_id == d.id], dtype=np.int64)
-        meta = {d.id: {t for t in analyze(_name_words(d), d.language) if len(t) >= NAME_MIN}
+        # every stem of each document's names, in its language: a line made of them credits
+        # the document ("Sens du Service public / Fondation Jean Jaurès - Rapport complet.")
+        self.doc_name_stems = {d.id: set(analyze(_name_words(d), d.language))
+                               for d in corpus.documents}
+        meta = {d.id: {t for t in self.doc_name_stems[d.id] if len(t) >= NAME_MIN}
                 for d in corpus.documents}
         units_with: dict[str, Counter] = {}
         for u, toks in zip(corpus.units, self.u_tokens, strict=True):

@@ -813,3 +813,26 @@ def test_an_amount_is_a_sum_of_money_not_any_number():
     assert not gives("Le plan 2024-2026 compte trois projets.", "amount", "budget")
     assert gives("Un investissement de 12,5 M$ est prévu.", "amount", "budget")
     assert gives("Le budget est de 3 millions de dollars.", "amount", "budget")
+
+
+def test_a_line_crediting_the_document_is_never_the_answer(documents_only):
+    """"Sens du Service public / Fondation Jean Jaurès - Rapport complet." names the report,
+    it answers nothing: the proposal asked about does."""
+    reply = documents_only.ask("Que propose la Fondation Jean-Jaurès pour les marchés publics "
+                               "liés à l'IA ?", lang="fr")
+    assert "Rapport complet" not in reply.quote
+    assert "clauses environnementales" in reply.quote
+
+
+def test_a_long_line_introducing_a_list_is_quoted_with_its_list(documents_only):
+    """An objective restating the question is the label of its measures: they answer it."""
+    reply = documents_only.ask("Que prévoit la stratégie pour stimuler la culture d'innovation "
+                               "et d'expérimentation ?", lang="fr")
+    assert "laboratoire gouvernemental" in reply.quote, reply.quote
+
+
+def test_the_sentence_of_the_best_passage_that_holds_what_is_asked_answers(documents_only):
+    """"Qui… ?": the sentence naming the minister, not the closer sentence without a name."""
+    reply = documents_only.ask("Qui a fait l'annonce des trois projets pilotes dans la "
+                               "fonction publique ?", lang="fr")
+    assert "Éric Caire" in reply.quote, reply.quote
