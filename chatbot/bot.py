@@ -58,13 +58,6 @@ def load_calibration(encoder_name: str, path: str | Path | None) -> dict:
     return data.get("encoders", {}).get(encoder_name, {})
 
 
-def _domain_texts(corpus: Corpus) -> list[str]:
-    texts = [f"{d.title}\n{d.publisher}\n{d.body}" for d in corpus.documents]
-    texts += [" ".join(qs) for c in corpus.cards for qs in c.questions.values()]
-    texts += [a for c in corpus.cards for a in c.answer.values()]
-    return texts
-
-
 def _guide_words(corpus: Corpus) -> list[str]:
     """Every name and word the guides list (never 'corrected' into a corpus word)."""
     out: list[str] = []
@@ -106,8 +99,8 @@ class Chatbot:
         guides = self.corpus.guides
         self.phrasing = Phrasing.from_data(guides["synonyms"])
         self.where = WhereToAsk.from_data(guides["where"])
-        domain = _domain_texts(self.corpus)
-        self.speller = Speller(domain, _guide_words(self.corpus))
+        domain = self.corpus.domain_texts()
+        self.speller = Speller(domain, _guide_words(self.corpus), index.language_words)
         self.scope = Scope.from_data(guides["scope"], self.where, "\n".join(domain),
                                      self.speller.known,
                                      lambda word: self.speller.suggest(word) is not None)

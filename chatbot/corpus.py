@@ -358,6 +358,13 @@ class Corpus:
     def without_cards(self) -> Corpus:
         return Corpus(self.documents, [], self.root, self.guides)
 
+    def domain_texts(self) -> list[str]:
+        """Every text whose words the domain uses: documents, card questions and answers."""
+        texts = [f"{d.title}\n{d.publisher}\n{d.body}" for d in self.documents]
+        texts += [" ".join(qs) for c in self.cards for qs in c.questions.values()]
+        texts += [a for c in self.cards for a in c.answer.values()]
+        return texts
+
     def content_hash(self) -> str:
         """Hash of everything the index is built from: unit ids (content-hashed), document
         languages and the cards' questions, answers and quotes."""

@@ -30,11 +30,13 @@ from .bridge import Bridge, vocabulary
 from .corpus import Corpus, Passage
 from .dense import Dense
 from .encoders import Encoder
+from .lexicon import words_within_reach
+from .phrasing import Speller
 from .text import analyze, split_sentences
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "8"
+INDEX_VERSION = "9"
 # bm25s cannot index an empty vocabulary (a corpus without cards): one placeholder document
 # that no query token can match stands in; callers slice scores to the real count.
 EMPTY_COLLECTION = [["\x00"]]
@@ -110,7 +112,7 @@ def _texts(corpus: Corpus) -> dict[str, list[str]]:
 class Index:
     def __init__(self, corpus: Corpus, encoder: Encoder, key: str, *, vectors: dict,
                  bm25_units, bm25_cards, df: dict[str, int], n_docs: int,
-                 unit_tokens: list[list[str]]):
+                 unit_tokens: list[list[str]], language_words: list[str] = ()):
         self.corpus = corpus
         self.encoder = encoder
         self.key = key
@@ -132,6 +134,8 @@ class Index:
         self.df = df
         self.n_docs = n_docs
         self.unit_tokens = unit_tokens  # the stems of each unit's search text
+        # the words of the languages the speller could mistake for misspellings (lexicon.py)
+        self.language_words = frozenset(language_words)
         self.bridge = Bridge(list(vectors.get("bridge_words", [])),
                              Dense(vectors["bridge"], dim))
         self._link_sentences()
@@ -196,8 +200,10 @@ class Index:
         bm25_c = bm25s.BM25()
         bm25_c.index(q_tokens or EMPTY_COLLECTION, show_progress=False)
         df = Counter(t for toks in u_tokens + q_tokens for t in set(toks))
+        near = words_within_reach(Speller(corpus.domain_texts()).reaches)
         return cls(corpus, encoder, key, vectors=vectors, bm25_units=bm25_u, bm25_cards=bm25_c,
-                   df=dict(df), n_docs=len(u_tokens) + len(q_tokens), unit_tokens=u_tokens)
+                   df=dict(df), n_docs=len(u_tokens) + len(q_tokens), unit_tokens=u_tokens,
+                   language_words=near)
 
     def texts_and_vectors(self) -> dict[str, np.ndarray]:
         """Every embedded text with its vector (to reuse when the corpus changes a little)."""
@@ -222,7 +228,8 @@ class Index:
                     "card_questions": len(self.card_questions),
                     "sentences": len(self.sentences), "df": self.df,
                     "bridge_vocabulary": self.vectors["bridge_words"],
-                    "unit_tokens": self.unit_tokens}
+                    "unit_tokens": self.unit_tokens,
+                    "language_words": sorted(self.language_words)}
             (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
             texts = {k: v for k, v in _texts(self.corpus).items() if k != "bridge"}
             (tmp / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
@@ -249,7 +256,8 @@ class Index:
                 corpus, encoder, meta["key"], vectors=vectors,
                 bm25_units=bm25s.BM25.load(str(folder / "bm25_units"), show_progress=False),
                 bm25_cards=bm25s.BM25.load(str(folder / "bm25_cards"), show_progress=False),
-                df=meta["df"], n_docs=meta["n_docs"], unit_tokens=meta["unit_tokens"])
+                df=meta["df"], n_docs=meta["n_docs"], unit_tokens=meta["unit_tokens"],
+                language_words=meta["language_words"])
         except (OSError, KeyError, ValueError, RuntimeError) as exc:
             log.warning("ignoring unreadable index cache %s: %s", folder, exc)
             return None

@@ -4,7 +4,8 @@ Three steps, all from data (`corpus/synonyms.toml`) or from the corpus itself:
 1. `Phrasing.rewrite`: the Québec "-tu" question particle is dropped ("va-tu" -> "va") and
    spoken or shortened forms are replaced ("ya" -> "il y a", "govt" -> "government");
 2. `Speller.correct`: a word the domain never uses, one or two letters away from one it
-   does, is replaced by it ("fonctionaires" -> "fonctionnaires");
+   does, is replaced by it ("fonctionaires" -> "fonctionnaires"), unless it is a word of
+   French or English (lexicon.py: "demain" stays, it is not "remain");
 3. `Phrasing.synonyms`: everyday words bring the words the documents use ("pollue" ->
    "environnement"); retrieval adds them to the word search at a lower weight;
 4. `Phrasing.glossary`: words of another language bring the French words the documents use
@@ -119,11 +120,13 @@ class Speller:
     """Corrects words the domain never uses towards words it does (symmetric-delete lookup:
     a word and its one-letter deletions are matched against the vocabulary's)."""
 
-    def __init__(self, texts: list[str], protected: list[str] = ()):
+    def __init__(self, texts: list[str], protected: list[str] = (),
+                 words: frozenset[str] | set[str] = frozenset()):
         """`texts`: the domain (its words are known); `protected`: other words never
-        corrected (names and topic words of the guides)."""
+        corrected (names and topic words of the guides); `words`: words of the languages,
+        folded (lexicon.py): never misspellings."""
         self.protected = {fold(part) for t in protected for w in _WORD.findall(t)
-                          for part in w.replace("\u2019", "'").split("'")}
+                          for part in w.replace("\u2019", "'").split("'")} | set(words)
         raw = Counter(part for text in texts
                       for w in _WORD.findall(text.replace("\u2019", "'").lower())
                       for part in w.split("'"))
@@ -145,6 +148,13 @@ class Speller:
 
     def known(self, word: str) -> bool:
         return fold(word) in self.counts
+
+    def reaches(self, folded: str) -> bool:
+        """Whether `suggest` could correct this (folded) word: it is not the domain's and
+        is one deletion, each side, from a word that is."""
+        if len(folded) < MIN_CORRECTED or folded in self.counts or not folded.isalpha():
+            return False
+        return folded in self.lookup or any(k in self.lookup for k in _deletes(folded))
 
     def suggest(self, word: str) -> str | None:
         """The closest vocabulary word (folded), or None."""

@@ -322,6 +322,19 @@ def test_misspelt_words_are_corrected_towards_the_documents_words(bot):
     assert "fonctionnaires" in query.search and "intelligence" in query.search
 
 
+@pytest.mark.parametrize("question, lang, word", [
+    ("Est-ce que la reconnaissance faciale est permise ?", "fr", "reconnaissance"),
+    ("Je dois renouveler mon permis demain", "fr", "demain"),
+    ("Is AI used to check the bills companies send?", "en", "bills"),
+    ("How many years will it take?", "en", "years"),
+])
+def test_a_word_of_the_language_is_never_corrected_into_a_documents_word(bot, question, lang,
+                                                                         word):
+    """"reconnaissance" is one letter from the documents' "méconnaissance", "bills" from
+    "fills": they are words, not misspellings."""
+    assert word in bot.retriever.make_query(question, lang).search
+
+
 # -- card choice --------------------------------------------------------------------------------
 SECOND_CARD = TINY_CARD.replace('id = "bus"', 'id = "bus-weekend"').replace(
     "Y a-t-il des autobus de nuit ?", "Y a-t-il des autobus de nuit le samedi ?").replace(
