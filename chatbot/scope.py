@@ -74,8 +74,9 @@ class Scope:
         return self.about.get(lang) or self.about.get("fr", "")
 
     def check(self, question: str, lang: str) -> ScopeFinding:
-        # "France's" names France (same length, so positions stay those of the question)
-        question = _POSSESSIVE.sub("  ", question)
+        # "France's" names France (same length, so positions stay those of the question);
+        # the bodies' phrases are found in the question as asked ("driver's licence")
+        asked, question = question, _POSSESSIVE.sub("  ", question)
         finding = ScopeFinding()
         taken: list[tuple[int, int]] = []
         for m in self.matcher.find(question):
@@ -83,13 +84,13 @@ class Scope:
             if m.labels[0][0] == "elsewhere":
                 finding.names.append(m.phrase)
                 finding.places = True
-        body = self.where.match(question, lang)
-        for m in self.where.phrases(lang).find(question):
+        body = self.where.match(asked, lang)
+        for m in self.where.phrases(lang).find(asked):
             if any(a <= m.start < b for a, b in taken):
                 continue
             taken.append((m.start, m.end))
             if fold(m.phrase) not in self.in_domain:
-                finding.names.append(question[m.start:m.end] if not m.labels[0][1] else m.phrase)
+                finding.names.append(asked[m.start:m.end] if not m.labels[0][1] else m.phrase)
                 finding.places |= m.labels[0][1]  # a body named: more than a topic word
         for start, word in self._unknown_names(question, lang):
             if any(a <= start < b for a, b in taken):

@@ -213,6 +213,10 @@ def test_a_tax_question_names_revenu_quebec_and_its_contact_page(bot, question, 
     ("My health insurance card expired, what should I do?", "en", "ramq"),
     ("Comment faire une demande d'assurance-emploi ?", "fr", "service-canada"),
     ("Quelle est la recette du pouding chômeur ?", "fr", "services-quebec"),
+    # a topic phrase with "'s" is found as written ("France's" -> France is the scope's)
+    ("How do I renew my driver's licence?", "en", "saaq"),
+    ("My power's been out since last night. Who do I call?", "en", "hydro-quebec"),
+    ("Quand vais-je recevoir mon remboursement d'impôt fédéral ?", "fr", "arc"),
 ])
 def test_a_decline_names_the_matching_body_or_the_fallback(bot, question, lang, body):
     reply = bot.ask(question, lang=lang)
