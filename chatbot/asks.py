@@ -35,9 +35,11 @@ _ASKS = {
 _ASKS_PLAINLY = {
     "number": _ASKS["number"],
     "amount": _ASKS["amount"],
-    "date": re.compile(r"\b(?:en quelle annee|quelle annee|a quelle date|quelle date|quel jour|"
-                       r"what year|which year|what date|on what date|d'ici quand|"
+    "date": re.compile(r"\b(?:en quelle annee|quelle annee|what year|which year|d'ici quand|"
                        r"jusqu'a quand|until when|by when)\b"),
+    # a day is asked for: a year or a period is not it ("2024-2026")
+    "day": re.compile(r"\b(?:a quelle date|quelle date|quel jour|what date|on what date|"
+                      r"which day|what day)\b"),
 }
 # matched on the text as written: a name is two capitalised words not opening a sentence;
 # "un", "one" are left out of the numbers and "May", "March", "fall" out of the dates: they
@@ -45,6 +47,9 @@ _ASKS_PLAINLY = {
 _NUMBER_WORDS = (r"\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|"
                  r"vingt|cent|centaine|mille|moitié|tiers|quart|two|three|four|five|six|"
                  r"seven|eight|nine|ten|hundred|thousand|half|third|quarter)\b")
+_MONTHS = (r"(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
+           r"décembre|january|february|march|april|may|june|july|august|september|october|"
+           r"november|december)")
 _HOLDS = {
     "person": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-Ý][a-zà-ÿ]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ]+)+"),
     "number": re.compile(r"\d|" + _NUMBER_WORDS, re.IGNORECASE),
@@ -55,12 +60,22 @@ _HOLDS = {
                        r"hiver|january|february|april|june|july|august|september|october|"
                        r"november|december|spring|summer|autumn|winter)\b",
                        re.IGNORECASE),
+    "day": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,2}}\b|"
+                      rf"\b{_MONTHS}\s+(?:de\s+|of\s+)?(?:19|20)\d\d\b|"
+                      r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b|\b(?:19|20)\d\d-\d\d-\d\d\b",
+                      re.IGNORECASE),
 }
 
 
 # a number as a whole ("14", "2,5", "trois"), where _HOLDS only needs to find one digit
 _DIGITS = r"\d+(?:[.,]\d+)*"
 _WHOLE_NUMBER = re.compile(_DIGITS + "|" + _NUMBER_WORDS, re.IGNORECASE)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# the words before an item's number ("Objectif 4", "la mesure 8.1")
+_ITEM_BEFORE = re.compile(r"\b(?:objectifs?|objectives?|mesures?|measures?|propositions?|"
+                          r"proposals?|recommandations?|recommendations?|axes?|articles?|"
+                          r"chapitres?|chapters?|phases?|sessions?)\s+(?:n[o°º]\.?\s*)?$",
+                          re.IGNORECASE)
 # a word that is a number: "AI4Belgium" holds one and is not one
 _NUMBER_WORD = re.compile(rf"\b{_DIGITS}\b|" + _NUMBER_WORDS, re.IGNORECASE)
 
@@ -108,10 +123,13 @@ def _has_person(text: str) -> bool:
 
 def gives(text: str, kind: str, question: str) -> bool:
     """Whether `text` holds a number or a date (`kind`) that the question does not already
-    hold: "dans ses trois projets pilotes" is not the figure asked for."""
+    hold: "dans ses trois projets pilotes" is not the figure asked for, and neither a year
+    ("2024-2026") nor an item's number ("l'objectif 4") is a count."""
     pattern = _WHOLE_NUMBER if kind == "number" else _HOLDS[kind]
     known = {fold(m.group(0)) for m in pattern.finditer(question)}
-    return any(fold(m.group(0)) not in known for m in pattern.finditer(text))
+    return any(fold(m.group(0)) not in known and not (kind == "number" and (
+        _YEAR.fullmatch(m.group(0)) or _ITEM_BEFORE.search(text[:m.start()])))
+        for m in pattern.finditer(text))
 
 
 def holds(text: str, kinds: list[str]) -> bool:

@@ -316,7 +316,8 @@ class Chatbot:
             span = item_span(self.index, retriever, ev, numbers, [top_doc], simple)
         span = span or best_span(self.index, retriever, ev, simple)
         # a wider search for the sentence that has the name, figure or date asked for
-        if missing := [k for k in asked_kinds(ev.query.search) if not holds(span.text, [k])]:
+        wanted = dict.fromkeys(asked_kinds(ev.query.search) + asked_plainly(ev.query.search))
+        if missing := [k for k in wanted if not holds(span.text, [k])]:
             span = fact_span(self.index, retriever, ev, missing, simple) or span
         return self._given_or_not(ev, span.text,
                                   quote_reply(retriever, span, ev, lang, confidence, t), t)

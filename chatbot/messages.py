@@ -42,6 +42,7 @@ RELATED = N_("Voici ce qu'ils disent sur un sujet proche :")
 NOT_GIVEN = {"number": N_("Les documents de la consultation ne donnent pas ce chiffre."),
              "amount": N_("Les documents de la consultation ne donnent pas ce montant."),
              "date": N_("Les documents de la consultation ne donnent pas cette date.")}
+NOT_GIVEN["day"] = NOT_GIVEN["date"]
 ACCORDING_TO = N_("Selon %(source)s :")
 ACCORDING_TO_IN = N_("Selon %(source)s (%(language)s) :")
 # the language of a quoted document, named in the reply's language ("(in French)")

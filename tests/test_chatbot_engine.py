@@ -13,6 +13,7 @@ import pytest
 
 from chatbot import Chatbot, Reply, Source
 from chatbot.__main__ import main
+from chatbot.asks import gives, holds
 from chatbot.bridge import query_words
 from chatbot.encoders import Encoder, get_encoder
 from chatbot.messages import DECLINE, catalogue_translators
@@ -673,7 +674,7 @@ def test_a_translator_bound_to_another_language_is_not_used(bot):
 
 # -- questions that ask for a name, a number or a date ------------------------------------------
 def test_what_a_question_asks_for_and_what_holds_it():
-    from chatbot.asks import asked_kinds, holds
+    from chatbot.asks import asked_kinds
 
     assert asked_kinds("C'est qui qui a fait le discours d'ouverture ?") == ["person"]
     assert asked_kinds("Combien de personnes étaient au colloque ?") == ["number"]
@@ -853,3 +854,30 @@ def test_the_sentence_of_the_best_passage_that_holds_what_is_asked_answers(docum
     reply = documents_only.ask("Qui a fait l'annonce des trois projets pilotes dans la "
                                "fonction publique ?", lang="fr")
     assert "Éric Caire" in reply.quote, reply.quote
+
+
+@pytest.mark.parametrize("question, lang, said", [
+    ("Quel jour le laboratoire gouvernemental d'expérimentation va-t-il ouvrir ses portes ?",
+     "fr", "ne donnent pas cette date"),
+    ("On what date will the government AI lab open?", "en", "do not give this date"),
+    ("How many public servants have already been trained in AI?", "en",
+     "do not give this figure"),
+])
+def test_a_year_or_an_item_number_does_not_answer_a_day_or_a_count(bot, question, lang, said):
+    """"2021-2023" is not the day asked for, "Objective 4" not the count."""
+    reply = bot.ask(question, lang=lang)
+    assert said in reply.text, reply.text
+
+
+def test_a_day_and_a_count_the_documents_give_are_answered(bot):
+    reply = bot.ask("À quelle date a eu lieu le colloque de l'Obvia ?", lang="fr")
+    assert reply.answered and "22 mai 2025" in reply.text
+    reply = bot.ask("Combien de jours de travail le projet fera-t-il économiser ?", lang="fr")
+    assert reply.answered and "130 jours" in reply.text
+
+
+def test_what_counts_as_a_day_and_as_a_count():
+    assert holds("le 22 mai 2025", ["day"]) and holds("en mars 2024", ["day"])
+    assert not holds("pour 2024-2026", ["day"]) and not holds("ce printemps", ["day"])
+    assert gives("130 jours", "number", "combien de jours")
+    assert not gives("Pour 2024-2026, l'objectif 4 prévoit", "number", "combien de gens")
