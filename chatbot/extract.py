@@ -38,7 +38,7 @@ _POINTS_BACK = re.compile(
 _ASKS_MANY = re.compile(r"\b(?:quels|quelles|lesquels|lesquelles|what are|which are|what were|"
                         r"which were|what kinds?|quels types?|quelles sortes?|"
                         r"quelles? sont les|list)\b|\b(?:which|what)\s+(?!does\b)\w{2,}[^s\W]s\b")
-FACT_UNITS = 8  # passages searched for the name, number or date a card does not hold
+FACT_UNITS = 16  # passages searched for the name, number or date a card does not hold
 FACT_MIN_COVERAGE = 0.3  # share of the question's words the sentence holding it must have
 DETAIL_MIN_COVERAGE = 0.6  # a detail sentence holds at least this share of the question
 DETAIL_GAIN = 0.3  # and this much more than the card's answer
