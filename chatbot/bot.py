@@ -312,8 +312,11 @@ class Chatbot:
                 given = " ".join([said, detail.text if detail else ""])
                 return reply if written_for else self._given_or_not(ev, given, reply, t)
         if span is None and numbers and ev.ranking:
-            top_doc = self.index.corpus.units[retriever.passage_ranking(ev)[0]].doc_id
-            span = item_span(self.index, retriever, ev, numbers, [top_doc], simple)
+            # the best-matching document that numbers such an item ("stratégie IA mesure 2.2":
+            # another document's "Planification stratégique" may match better, it has no 2.2)
+            docs = dict.fromkeys(self.index.corpus.units[u].doc_id
+                                 for u in retriever.passage_ranking(ev))
+            span = item_span(self.index, retriever, ev, numbers, list(docs), simple)
         span = span or best_span(self.index, retriever, ev, simple)
         # a wider search for the sentence that has the name, figure or date asked for
         wanted = dict.fromkeys(asked_kinds(ev.query.search) + asked_plainly(ev.query.search))

@@ -50,6 +50,7 @@ MAX_ITEMS = 6  # a list answer shows at most this many items
 EASY_ITEMS = 3
 LABEL_MAX_WORDS = 30  # a line introducing a list is its label up to this many words
 LABEL_WORDS = 12  # a list item is quoted with its list's label when the label is this short
+SHORT_ITEM_WORDS = 8  # a list whose items average at most this many words is quoted whole
 EASY_MARGIN = 0.08  # easy read: sentences this close to the best one may answer instead
 NEIGHBOUR_MARGIN = 0.1  # a neighbouring sentence this close to the best one is quoted too
 CREDIT_SHARE = 0.6  # a sentence this much made of its document's names credits it
@@ -142,6 +143,11 @@ def best_span(index: Index, retriever: Retriever, ev: Evidence, simple: bool) ->
     if unit.kind == "block" and sum(is_list_line(x) for x in unit.text.split("\n")) >= 2 \
             and best[1] == 0:
         return _list_span(best[2], unit.text, simple)
+    short_list = _short_list(corpus, unit)
+    if short_list:
+        # "Contexte politique" alone does not answer "Quels sont les enjeux… ?": a list of a
+        # few words an item is read whole, the item asked about among those shown
+        return _list_span(best[2], short_list, simple, keep=clean(list_item_text(unit.text)))
     if best[3] < 0:
         return Span(best[2], clean(list_item_text(unit.text)))
     s = index.sentences[best[3]]
@@ -323,11 +329,29 @@ def _list_of(block: str, line: int) -> str:
     return "\n".join(lines[start:end + 1])
 
 
-def _list_span(u: int, text: str, simple: bool) -> Span:
+def _short_list(corpus, unit) -> str | None:
+    """The list (with its label) a list item belongs to, when its items are a few words each;
+    None for any other passage."""
+    if unit.kind != "item" or unit.anchor not in corpus.block_by_id:
+        return None
+    lines = _lines(corpus.block_by_id[unit.anchor].text)
+    items = [x for x in lines if is_list_line(x)]
+    if len(items) < 2 or sum(len(x.split()) - 1 for x in items) > SHORT_ITEM_WORDS * len(items):
+        return None
+    line = next((i for i, x in enumerate(lines) if is_list_line(x)
+                 and clean(list_item_text(x)) == clean(list_item_text(unit.text))), None)
+    return _list_of("\n".join(lines), line) if line is not None else None
+
+
+def _list_span(u: int, text: str, simple: bool, keep: str | None = None) -> Span:
+    """A list quoted as its label and its first items; item `keep` is among those shown."""
     lines = text.split("\n")
     label = " ".join(clean(x) for x in lines if not is_list_line(x)).rstrip(" :")
     items = [clean(list_item_text(x)) for x in lines if is_list_line(x)]
-    shown = items[:EASY_ITEMS if simple else MAX_ITEMS]
+    n = EASY_ITEMS if simple else MAX_ITEMS
+    shown = items[:n]
+    if keep in items[n:]:
+        shown = items[:n - 1] + [keep]
     body = " ; ".join(shown)
     return Span(u, f"{label} : {body}" if label else body, len(items) - len(shown))
 

@@ -849,6 +849,29 @@ def test_a_long_line_introducing_a_list_is_quoted_with_its_list(documents_only):
     assert "laboratoire gouvernemental" in reply.quote, reply.quote
 
 
+@pytest.mark.parametrize("question, lang, items", [
+    ("Quels sont les principaux enjeux éthiques de l'IA dans le secteur public selon le "
+     "colloque de l'Obvia ?", "fr", ["Fracture numérique", "Contexte politique"]),
+    ("What did citizens criticise about how AI is deployed in public services?", "en",
+     ["Manque de transparence", "Absence de consentement"]),
+])
+def test_an_item_of_a_list_of_a_few_words_is_quoted_with_its_list(documents_only, question,
+                                                                   lang, items):
+    """"Contexte politique" alone does not answer "what are the issues?": the list does."""
+    for simple in (False, True):
+        reply = documents_only.ask(question, lang=lang, simple=simple)
+        shown = [item in reply.quote for item in items]
+        assert (any(shown) if simple else all(shown)) and " ; " in reply.quote, reply.quote
+
+
+def test_a_numbered_item_is_looked_for_in_the_next_document_that_numbers_it(documents_only):
+    """"stratégie IA mesure 2.2": the colloquium's "Planification stratégique" matches the
+    words better, but it has no measure 2.2; the strategy has."""
+    reply = documents_only.ask("stratégie IA mesure 2.2", lang="fr")
+    assert reply.sources[0].doc_id == "qc-strategie-ia-2024", reply.text
+    assert "expérimentations en IA" in reply.quote, reply.quote
+
+
 def test_the_sentence_of_the_best_passage_that_holds_what_is_asked_answers(documents_only):
     """"Qui… ?": the sentence naming the minister, not the closer sentence without a name."""
     reply = documents_only.ask("Qui a fait l'annonce des trois projets pilotes dans la "
