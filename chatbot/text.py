@@ -134,24 +134,29 @@ class PhraseMatch:
 
 class PhraseMatcher:
     """Listed phrases found in a text as whole words, case and accents ignored, the longest
-    first; a name of at most 3 capitals ("US", "EI") matches only written in capitals."""
+    first; a name of at most 3 capitals ("US", "EI") matches only written in capitals.
+    With `gap`, up to that many other words may stand between two words of a phrase
+    ("blessé au dos au travail" holds "blessé au travail")."""
 
-    def __init__(self, entries: Iterable[tuple[str, object]]):
+    def __init__(self, entries: Iterable[tuple[str, object]], gap: int = 0):
         self.entries: dict[str, tuple[str, list]] = {}
         for phrase, label in entries:
             key = normalize_space(fold(phrase))
             if key:
                 self.entries.setdefault(key, (phrase, []))[1].append(label)
-        keys = sorted(self.entries, key=len, reverse=True)
-        body = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys)
-        self.pattern = re.compile(rf"(?<![\w-])(?:{body})(?![\w-]|'\w)") if keys else None
+        self.keys = sorted(self.entries, key=len, reverse=True)
+        between = r"\s+" + (rf"(?:[^\s]+\s+){{0,{gap}}}" if gap else "")
+        space = re.escape(" ")
+        body = "|".join(f"(?P<k{i}>{re.escape(k).replace(space, between)})"
+                        for i, k in enumerate(self.keys))
+        self.pattern = re.compile(rf"(?<![\w-])(?:{body})(?![\w-]|'\w)") if self.keys else None
 
     def find(self, text: str) -> list[PhraseMatch]:
         if self.pattern is None:
             return []
         out = []
         for m in self.pattern.finditer(fold_chars(text)):
-            phrase, labels = self.entries[normalize_space(m.group(0))]
+            phrase, labels = self.entries[self.keys[int(m.lastgroup[1:])]]
             if len(phrase) <= 3 and phrase.isupper() and text[m.start():m.end()] != phrase:
                 continue
             out.append(PhraseMatch(m.start(), m.end(), phrase, labels))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .text import PhraseMatcher
 
 NAMED = 10  # a body named in the question outweighs any number of topic words
+TOPIC_GAP = 2  # words that may stand between two words of a topic phrase, choosing the body
 
 
 @dataclass
@@ -37,10 +38,13 @@ class WhereToAsk:
     def __init__(self, bodies: list[Body]):
         self.bodies = bodies
         self.fallback = next((b for b in bodies if b.fallback), None)
-        self._matchers = {lang: PhraseMatcher(
-            [(n, (b, True)) for b in bodies for n in b.names]
-            + [(k, (b, False)) for b in bodies for k in b.keywords.get(lang, [])])
-            for lang in ("fr", "en")}
+        entries = {lang: [(n, (b, True)) for b in bodies for n in b.names]
+                   + [(k, (b, False)) for b in bodies for k in b.keywords.get(lang, [])]
+                   for lang in ("fr", "en")}
+        self._matchers = {lang: PhraseMatcher(e) for lang, e in entries.items()}
+        # choosing the body, a topic phrase may have words between its words ("hurt my
+        # wrist at work"); telling what the documents do not cover, it is found as written
+        self._loose = {lang: PhraseMatcher(e, gap=TOPIC_GAP) for lang, e in entries.items()}
 
     @classmethod
     def from_data(cls, data: dict) -> WhereToAsk:
@@ -58,7 +62,7 @@ class WhereToAsk:
     def match(self, text: str, lang: str) -> BodyMatch | None:
         """The body the question points to: named, else the most topic words matched."""
         scores: dict[str, list] = {}
-        for m in self.phrases(lang).find(text):
+        for m in (self._loose.get(lang) or self._loose["fr"]).find(text):
             for body, named in m.labels:
                 entry = scores.setdefault(body.id, [body, False, 0, []])
                 entry[1] |= named

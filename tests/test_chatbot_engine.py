@@ -218,6 +218,9 @@ def test_a_tax_question_names_revenu_quebec_and_its_contact_page(bot, question, 
     ("How do I renew my driver's licence?", "en", "saaq"),
     ("My power's been out since last night. Who do I call?", "en", "hydro-quebec"),
     ("Quand vais-je recevoir mon remboursement d'impôt fédéral ?", "fr", "arc"),
+    # words may stand between the words of a body's topic phrase ("blessée au travail")
+    ("Je me suis blessée à l'épaule au travail, je fais quoi ?", "fr", "cnesst"),
+    ("I got hurt badly at work, who pays?", "en", "cnesst"),
 ])
 def test_a_decline_names_the_matching_body_or_the_fallback(bot, question, lang, body):
     reply = bot.ask(question, lang=lang)
@@ -632,6 +635,18 @@ def test_a_question_asking_for_several_things_gets_the_whole_list(bot):
                                      "les citoyens ?", lang="fr")
     assert reply.kind == "quote"
     assert "co-construction citoyenne" in reply.text and "établir la confiance" in reply.text
+
+
+def test_a_phrase_with_a_gap_allows_that_many_words_between_its_words_and_no_more():
+    from chatbot.text import PhraseMatcher
+
+    loose = PhraseMatcher([("hurt at work", "cnesst"), ("US", "us")], gap=2)
+    exact = PhraseMatcher([("hurt at work", "cnesst")])
+    assert [m.phrase for m in loose.find("I hurt my wrist at work")] == ["hurt at work"]
+    assert loose.find("hurt a lot of people at work") == []  # four words between
+    assert exact.find("I hurt my wrist at work") == []
+    assert [m.labels for m in loose.find("back in the US")] == [["us"]]
+    assert loose.find("tell us") == []  # a short name in capitals only, gap or not
 
 
 def test_where_to_ask_reads_as_french():
