@@ -51,13 +51,13 @@ def _worker(env: dict, log: Path) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def _wait(predicate, seconds: float, what: str):
+def _wait(predicate, seconds: float, what: str, every: float = 0.3):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         found = predicate()
         if found:
             return found
-        time.sleep(0.3)
+        time.sleep(every)
     pytest.fail(f"timed out waiting for {what}")
 
 
@@ -93,10 +93,11 @@ def test_a_job_killed_with_its_worker_is_finished_by_a_new_worker(tmp_path):
 
     first = _worker(env, log)
     try:
-        # Mid-rebuild: running, with some vectors already saved, far from done.
-        _wait(lambda: job().status == "running" and any(
-            not p.name.startswith(".") for p in shards.rglob("*.npz")), 240,
-              "the first worker to save some vectors")
+        # Mid-rebuild: running, with some vectors already saved, far from done. The files
+        # are looked at first and often: on a busy machine a slower look saw the job at 90 %.
+        _wait(lambda: any(not p.name.startswith(".") for p in shards.rglob("*.npz"))
+              and job().status == "running", 240, "the first worker to save some vectors",
+              every=0.05)
         assert job().progress < 90
     finally:
         os.killpg(first.pid, signal.SIGKILL)
