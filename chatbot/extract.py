@@ -112,6 +112,7 @@ def best_span(index: Index, retriever: Retriever, ev: Evidence, simple: bool) ->
     total = sum(weights.values()) or 1.0
     alternatives = ev.query.bridged  # English words -> their nearest French words
     asked = asked_kinds(ev.query.search)
+    asked_about = set(fold(ev.query.text).split())
     # (score, rank, unit, sentence index or -1 for a unit without indexed sentences, coverage)
     scored = []
     for rank, u in enumerate(top):
@@ -136,6 +137,9 @@ def best_span(index: Index, retriever: Retriever, ev: Evidence, simple: bool) ->
                 score -= 0.3  # "¹ Une définition … est à la page 30", "… - Rapport complet."
             if asked and holds(s.text, asked):
                 score += ASKED_BONUS
+            elif "person" not in asked and (who := _introduced_person(s.text)) and \
+                    fold(who.split()[-1]) not in asked_about:
+                score -= 0.3  # "Martin Soucy, directeur de…" answers who, nothing else
             scored.append((score, rank, u, j, cov))
     scored.sort(key=lambda c: -c[0])
     best = scored[0]
@@ -188,6 +192,19 @@ def _credits(retriever: Retriever, doc_id: str, text: str, lang: str) -> bool:
     names = retriever.doc_name_stems.get(doc_id, set())
     return len(toks) >= CREDIT_MIN_WORDS and \
         sum(t in names for t in toks) >= CREDIT_SHARE * len(toks)
+
+
+_LABEL_OPENING = re.compile(r"^[^:]{1,30}:\s*")
+
+
+def _introduced_person(text: str) -> str | None:
+    """The person a sentence introduces: it opens on a name and a comma, after an optional
+    label ("Modératrice : Emmanuelle Marceau, professeure…", "Luc Bégin, président de…")."""
+    rest = _LABEL_OPENING.sub("", text.lstrip("-*• "), count=1)
+    names = persons_named("à " + rest[:80])  # a name opening a sentence is not looked for
+    if names and rest.startswith(names[0]) and rest[len(names[0]):].lstrip()[:1] == ",":
+        return names[0]
+    return None
 
 
 def _question_weights(index: Index, retriever: Retriever, ev: Evidence) -> dict[str, float]:

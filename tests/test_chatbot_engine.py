@@ -879,6 +879,16 @@ def test_an_item_of_a_list_of_a_few_words_is_quoted_with_its_list(documents_only
         assert (any(shown) if simple else all(shown)) and " ; " in reply.quote, reply.quote
 
 
+def test_a_line_introducing_a_panelist_answers_who_not_what(documents_only):
+    """"Martin Soucy, directeur de l'encadrement… (MCN)" names the ministry; it does not say
+    what the ministry does. It still answers a question about the person."""
+    reply = documents_only.ask("Le ministère de la Cybersécurité et du Numérique a-t-il des "
+                               "principes éthiques pour l'IA ?", lang="fr")
+    assert "Martin Soucy" not in reply.quote and "MCN" in reply.quote, reply.quote
+    reply = documents_only.ask("Qui est Martin Soucy ?", lang="fr")
+    assert "Martin Soucy, directeur" in reply.quote, reply.quote
+
+
 def test_a_numbered_item_is_looked_for_in_the_next_document_that_numbers_it(documents_only):
     """"stratégie IA mesure 2.2": the colloquium's "Planification stratégique" matches the
     words better, but it has no measure 2.2; the strategy has."""
