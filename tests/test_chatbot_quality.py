@@ -45,7 +45,8 @@ def results(chatbot_cache_dir) -> dict:
 
 def test_question_sets_are_well_formed():
     passages = Corpus.load(CORPUS).passages
-    for name in ("questions.json", "styles.json", "heldout.json", "blind.json"):
+    for name in ("questions.json", "styles.json", "heldout.json", "blind.json", "blind6.json",
+                 "blind7.json"):
         path = CORPUS / "eval" / name
         if not path.exists():
             continue
