@@ -351,13 +351,11 @@ def _short_list(corpus, unit) -> str | None:
     None for any other passage."""
     if unit.kind != "item" or unit.anchor not in corpus.block_by_id:
         return None
-    lines = _lines(corpus.block_by_id[unit.anchor].text)
-    items = [x for x in lines if is_list_line(x)]
+    block = corpus.block_by_id[unit.anchor].text
+    items = [x for x in _lines(block) if is_list_line(x)]
     if len(items) < 2 or sum(len(x.split()) - 1 for x in items) > SHORT_ITEM_WORDS * len(items):
         return None
-    line = next((i for i, x in enumerate(lines) if is_list_line(x)
-                 and clean(list_item_text(x)) == clean(list_item_text(unit.text))), None)
-    return _list_of("\n".join(lines), line) if line is not None else None
+    return _list_of(block, unit.line)
 
 
 def _list_span(u: int, text: str, simple: bool, keep: str | None = None) -> Span:

@@ -56,13 +56,14 @@ class WhereToAsk:
                          fallback=bool(b.get("fallback", False)))
                     for b in data.get("body", [])])
 
-    def phrases(self, lang: str) -> PhraseMatcher:
-        return self._matchers.get(lang) or self._matchers["fr"]
+    def phrases(self, lang: str, loose: bool = False) -> PhraseMatcher:
+        matchers = self._loose if loose else self._matchers
+        return matchers.get(lang) or matchers["fr"]
 
     def match(self, text: str, lang: str) -> BodyMatch | None:
         """The body the question points to: named, else the most topic words matched."""
         scores: dict[str, list] = {}
-        for m in (self._loose.get(lang) or self._loose["fr"]).find(text):
+        for m in self.phrases(lang, loose=True).find(text):
             for body, named in m.labels:
                 entry = scores.setdefault(body.id, [body, False, 0, []])
                 entry[1] |= named
