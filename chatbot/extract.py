@@ -22,7 +22,7 @@ from .asks import asked_kinds, holds, item_line, persons_named
 from .corpus import is_list_line, list_item_text
 from .index import Index
 from .retrieval import EXTRA_WEIGHT, Evidence, Retriever
-from .text import analyze, fold, split_sentences
+from .text import analyze, fold, split_sentences, words
 
 # "8.1 ", "3. ", "(2) ": numbering; "22 mai 2025" and "3 projets" are not
 _NUMBERING = re.compile(r"^(?:\(?\d+(?:\.\d+)*[.)]|\d+(?:\.\d+)+)\s+(?=\w)")
@@ -112,7 +112,7 @@ def best_span(index: Index, retriever: Retriever, ev: Evidence, simple: bool) ->
     total = sum(weights.values()) or 1.0
     alternatives = ev.query.bridged  # English words -> their nearest French words
     asked = asked_kinds(ev.query.search)
-    asked_about = set(fold(ev.query.text).split())
+    asked_about = set(words(ev.query.text))
     # (score, rank, unit, sentence index or -1 for a unit without indexed sentences, coverage)
     scored = []
     for rank, u in enumerate(top):
@@ -138,7 +138,7 @@ def best_span(index: Index, retriever: Retriever, ev: Evidence, simple: bool) ->
             if asked and holds(s.text, asked):
                 score += ASKED_BONUS
             elif "person" not in asked and (who := _introduced_person(s.text)) and \
-                    fold(who.split()[-1]) not in asked_about:
+                    words(who)[-1] not in asked_about:
                 score -= 0.3  # "Martin Soucy, directeur de…" answers who, nothing else
             scored.append((score, rank, u, j, cov))
     scored.sort(key=lambda c: -c[0])
